@@ -1,0 +1,1 @@
+"""Test helpers every service's tests share: token minting and throwaway databases."""

@@ -1,0 +1,8 @@
+"""Every router of the catalogue's public API."""
+
+from catalogue.course.endpoints import router as course_router
+from catalogue.institute.endpoints import router as institute_router
+from catalogue.provider.endpoints import router as provider_router
+from catalogue.reference.endpoints import router as reference_router
+
+routers = [reference_router, institute_router, provider_router, course_router]

@@ -1,0 +1,1 @@
+"""Institutes of Technology: licence status and expiry, region, website."""

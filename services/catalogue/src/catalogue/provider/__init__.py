@@ -1,0 +1,1 @@
+"""Providers (colleges, universities, training providers), their institutes and campuses."""

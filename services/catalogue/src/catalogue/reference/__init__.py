@@ -1,0 +1,1 @@
+"""Regions and sectors: the small reference lists other records point at."""
