@@ -23,7 +23,7 @@ install: $(UV) ## Install every Python package (one lock for the workspace)
 	$(UV) sync --all-packages --frozen
 
 migrate: install ## Migrate every service's database to head
-	@for s in $(SVC); do echo "migrating $$s"; (cd services/$$s && $(BIN)/alembic upgrade head) || exit 1; done
+	@for s in $(SVC); do echo "migrating $$s"; $(BIN)/alembic -c services/$$s/alembic.ini upgrade head || exit 1; done
 
 seed: migrate ## Load the demo data (idempotent)
 	$(BIN)/catalogue seed
@@ -49,7 +49,7 @@ test-py: install ## pytest for the shared library and each service (SQLite and P
 test: lint typecheck test-py ## Everything CI checks
 
 revision: install ## New migration: make revision SVC=catalogue m="add x"
-	cd services/$(SVC) && $(BIN)/alembic revision --autogenerate -m "$(m)"
+	$(BIN)/alembic -c services/$(SVC)/alembic.ini revision --autogenerate -m "$(m)"
 
 clean: ## Remove local databases and caches
 	rm -rf data .pytest_cache .mypy_cache .ruff_cache

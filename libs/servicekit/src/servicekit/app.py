@@ -104,5 +104,5 @@ def create_app(
     app.include_router(health_router())
     for router in routers:
         app.include_router(router)
-    app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics, root_app=app)
+    app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)
     return app

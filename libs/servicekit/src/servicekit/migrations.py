@@ -71,3 +71,18 @@ async def current_revisions(engine: AsyncEngine) -> set[str]:
             lambda sync_conn: MigrationContext.configure(sync_conn).get_current_heads()
         )
     return set(heads)
+
+
+def pending_changes(database_url: str, target_metadata: MetaData) -> list[Any]:
+    """What autogenerate would still write: empty when the models match the migrations."""
+    from alembic.autogenerate import compare_metadata
+
+    engine = create_engine(sync_url(database_url), poolclass=pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "render_as_batch": True}
+            )
+            return list(compare_metadata(context, target_metadata))
+    finally:
+        engine.dispose()

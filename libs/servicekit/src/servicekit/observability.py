@@ -9,10 +9,8 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicekit.errors import PROBLEM_JSON, TYPE_BASE
@@ -47,21 +45,17 @@ class Metrics:
         return bytes(generate_latest(self.registry))
 
 
-def _route_template(app: Any, scope: Scope) -> str:
-    """The route's path template (``/v1/courses/{course_id}``), not the raw path: bounded labels."""
-    router = getattr(app, "router", None)
-    for route in getattr(router, "routes", []):
-        match, _ = route.matches(scope)
-        if match == Match.FULL:
-            return str(getattr(route, "path", "unmatched"))
-    return "unmatched"
+def _route_template(scope: Scope) -> str:
+    """The matched route's path template (``/v1/courses/{course_id}``), not the raw path, so
+    metric labels stay bounded; ``unmatched`` for 404s."""
+    route = scope.get("route")
+    return str(getattr(route, "path_format", None) or getattr(route, "path", None) or "unmatched")
 
 
 class ObservabilityMiddleware:
-    def __init__(self, app: ASGIApp, *, metrics: Metrics, root_app: Any) -> None:
+    def __init__(self, app: ASGIApp, *, metrics: Metrics) -> None:
         self.app = app
         self.metrics = metrics
-        self.root_app = root_app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -115,7 +109,7 @@ class ObservabilityMiddleware:
                 )
                 await send({"type": "http.response.body", "body": body})
         finally:
-            route = _route_template(self.root_app, scope)
+            route = _route_template(scope)
             method = scope.get("method", "")
             elapsed = time.perf_counter() - begin
             self.metrics.requests.labels(self.metrics.service, method, route, str(status)).inc()

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+from servicekit.migrations import upgrade
+from servicekit.testing.databases import BACKENDS, delete_all_rows, temporary_database
+from servicekit.testing.tokens import TokenFactory
+
+from tests.sample.app import ROOT, Settings, build, metadata
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    with temporary_database(request.param, "sample", tmp_path_factory.mktemp("db")) as url:
+        upgrade(ROOT, url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def tokens() -> TokenFactory:
+    return TokenFactory()
+
+
+@pytest.fixture(scope="session")
+async def app(database_url: str, tokens: TokenFactory) -> AsyncIterator[FastAPI]:
+    settings = Settings(
+        database_url=database_url, jwt_public_key_pem=tokens.public_pem, jwt_jwks_url=None
+    )
+    application = build(settings)
+    async with LifespanManager(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI, database_url: str) -> AsyncIterator[AsyncClient]:
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as c:
+        yield c
+    delete_all_rows(database_url, metadata)
