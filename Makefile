@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 SERVICES := catalogue
 SVC ?= $(SERVICES)
 
-.PHONY: help install migrate seed run test test-py lint fmt typecheck check-migrations clean
+.PHONY: help install migrate seed run test test-py lint fmt typecheck openapi clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ test-py: install ## pytest for the shared library and each service (SQLite and P
 	@for s in $(SVC); do echo "== $$s"; (cd services/$$s && $(BIN)/pytest -q -p no:cacheprovider) || exit 1; done
 
 test: lint typecheck test-py ## Everything CI checks
+
+openapi: install ## Regenerate each service's committed openapi.json
+	@for s in $(SVC); do (cd services/$$s && UPDATE_OPENAPI=1 $(BIN)/pytest -q -p no:cacheprovider tests/test_openapi.py) || exit 1; done
 
 revision: install ## New migration: make revision SVC=catalogue m="add x"
 	$(BIN)/alembic -c services/$(SVC)/alembic.ini revision --autogenerate -m "$(m)"
