@@ -6,10 +6,10 @@ import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
+
 from servicekit.migrations import upgrade
 from servicekit.testing.databases import BACKENDS, delete_all_rows, temporary_database
 from servicekit.testing.tokens import TokenFactory
-
 from tests.sample.app import ROOT, Settings, build, metadata
 
 

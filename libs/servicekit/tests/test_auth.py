@@ -16,6 +16,7 @@ import uvicorn
 from fastapi import FastAPI
 from httpx import AsyncClient
 from jose import jwk
+
 from servicekit.auth import TokenError, TokenVerifier, principal_from_claims
 from servicekit.errors import ServiceUnavailable
 from servicekit.testing.tokens import TEST_AUDIENCE, TEST_ISSUER, TokenFactory

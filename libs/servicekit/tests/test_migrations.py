@@ -3,11 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Column, Integer, MetaData, Table
+
 from servicekit.migrations import pending_changes, upgrade
 from servicekit.testing.databases import BACKENDS, temporary_database
 from servicekit.testing.migrations import check_round_trip
-from sqlalchemy import Column, Integer, MetaData, Table
-
 from tests.sample.app import ROOT, metadata
 
 

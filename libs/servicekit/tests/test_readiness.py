@@ -6,8 +6,8 @@ from pathlib import Path
 
 from asgi_lifespan import LifespanManager
 from httpx import ASGITransport, AsyncClient
-from servicekit.migrations import downgrade, upgrade
 
+from servicekit.migrations import downgrade, upgrade
 from tests.sample.app import ROOT, Settings, build
 
 

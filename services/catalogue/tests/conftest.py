@@ -9,13 +9,13 @@ import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
-from servicekit.migrations import upgrade
-from servicekit.testing.databases import BACKENDS, delete_all_rows, temporary_database
-from servicekit.testing.tokens import TokenFactory
 
 from catalogue.config import SERVICE_ROOT, Settings
 from catalogue.main import build_app
 from catalogue.models import metadata
+from servicekit.migrations import upgrade
+from servicekit.testing.databases import BACKENDS, delete_all_rows, temporary_database
+from servicekit.testing.tokens import TokenFactory
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

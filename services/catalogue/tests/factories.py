@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from httpx import AsyncClient
+
 from servicekit.testing.tokens import TokenFactory
 
 _counter = itertools.count(1)

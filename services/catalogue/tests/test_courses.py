@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 from httpx import AsyncClient
-from servicekit.testing.tokens import TokenFactory
 
+from servicekit.testing.tokens import TokenFactory
 from tests.factories import World, institute_admin, make_world, provider_staff
 
 

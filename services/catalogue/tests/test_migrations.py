@@ -3,11 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from servicekit.testing.databases import BACKENDS, temporary_database
-from servicekit.testing.migrations import check_round_trip
 
 from catalogue.config import SERVICE_ROOT
 from catalogue.models import metadata
+from servicekit.testing.databases import BACKENDS, temporary_database
+from servicekit.testing.migrations import check_round_trip
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from httpx import AsyncClient
-from servicekit.testing.tokens import TokenFactory
 
+from servicekit.testing.tokens import TokenFactory
 from tests.factories import World, admin, institute_admin, make_world, provider_staff
 
 

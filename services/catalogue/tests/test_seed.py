@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from httpx import AsyncClient
-from servicekit.db import sync_url
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from catalogue.models import Course, Institute, Intake, metadata
 from catalogue.seed import seed
+from servicekit.db import sync_url
 
 
 def _counts(url: str) -> dict[str, int]:

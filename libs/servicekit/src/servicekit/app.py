@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -14,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from servicekit.auth import TokenVerifier
 from servicekit.db import Database
-from servicekit.errors import install_problem_handlers, problem_response
+from servicekit.errors import PROBLEM_JSON, Problem, install_problem_handlers, problem_response
 from servicekit.health import ReadinessCheck, database_check, health_router
 from servicekit.logs import configure_logging
 from servicekit.observability import Metrics, ObservabilityMiddleware
@@ -54,6 +55,34 @@ async def _integrity_conflict(request: Request, exc: Exception) -> JSONResponse:
         detail="The change conflicts with data stored meanwhile (a duplicate or a missing "
         "reference). Reload and try again.",
     )
+
+
+def _document_problems(app: FastAPI) -> None:
+    """Every error is ``application/problem+json``: put ``Problem`` in the components and use it for
+    validation errors too, instead of FastAPI's default ``HTTPValidationError`` shape."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = build()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(problem.pop("$defs", {}))
+        components["Problem"] = problem
+        for name in ("HTTPValidationError", "ValidationError"):
+            components.pop(name, None)
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                response = operation.get("responses", {}).get("422")
+                if response and "application/json" in response.get("content", {}):
+                    response["content"] = {
+                        PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}
+                    }
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_app(
@@ -96,6 +125,7 @@ def create_app(
         generate_unique_id_function=operation_id,
         openapi_tags=openapi_tags,
     )
+    _document_problems(app)
     app.state.settings = settings
     app.state.token_verifier = token_verifier_for(settings)
     app.state.metrics = Metrics(settings.service_name)

@@ -67,9 +67,8 @@ class ProblemError(Exception):
         """For an endpoint's ``responses=``: documents this error's problem body."""
         return {
             cls.status: {
-                "model": Problem,
                 "description": description or cls.title,
-                "content": {PROBLEM_JSON: {}},
+                "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
             }
         }
 

@@ -7,15 +7,16 @@ from typing import Annotated, ClassVar
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import String, select
+from sqlmodel import Field as SQLField
+from sqlmodel import SQLModel
+
 from servicekit.app import create_app
 from servicekit.auth import CurrentPrincipal, Principal, require
 from servicekit.db import SessionDep, UTCDateTime, new_id, new_registry, utcnow
 from servicekit.errors import Conflict, NotFound
 from servicekit.paging import Page, Paging, fetch_page
 from servicekit.settings import ServiceSettings, service_config
-from sqlalchemy import String, select
-from sqlmodel import Field as SQLField
-from sqlmodel import SQLModel
 
 ROOT = Path(__file__).parent
 

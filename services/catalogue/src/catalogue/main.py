@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from servicekit.app import create_app
 
 from catalogue.api import routers
 from catalogue.config import SERVICE_ROOT, Settings
+from servicekit.app import create_app
 
 
 def build_app(settings: Settings | None = None) -> FastAPI:

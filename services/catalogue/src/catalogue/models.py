@@ -6,9 +6,10 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from servicekit.db import UTCDateTime, new_id, new_registry, utcnow
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Text
 from sqlmodel import Field, SQLModel
+
+from servicekit.db import UTCDateTime, new_id, new_registry, utcnow
 
 
 class Base(SQLModel, registry=new_registry()):

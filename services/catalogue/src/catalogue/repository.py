@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any, TypeVar
 
-from servicekit.errors import Conflict, FieldError, NotFound, Unprocessable
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit.errors import Conflict, FieldError, NotFound, Unprocessable
 
 M = TypeVar("M")
 

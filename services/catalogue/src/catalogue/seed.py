@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from servicekit.db import sync_url, utcnow
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
@@ -34,6 +33,7 @@ from catalogue.models import (
     Sector,
 )
 from catalogue.vocab import slugify
+from servicekit.db import sync_url, utcnow
 
 DATA = Path(__file__).parent / "data"
 LICENCE_EXPIRY = date(2028, 7, 31)

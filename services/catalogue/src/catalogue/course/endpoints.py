@@ -5,10 +5,6 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
-from servicekit.auth import OptionalPrincipal, Principal
-from servicekit.db import SessionDep, utcnow
-from servicekit.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
-from servicekit.paging import Page, Paging, fetch_page, paginate
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -28,6 +24,10 @@ from catalogue.models import Course, Institute, Intake, Provider, Sector
 from catalogue.permissions import require_staff
 from catalogue.repository import apply_changes, ensure_unique, get_or_404, get_referenced
 from catalogue.vocab import CourseStatus, DeliveryMode, Qualification, StudyMode, slugify
+from servicekit.auth import OptionalPrincipal, Principal
+from servicekit.db import SessionDep, utcnow
+from servicekit.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
+from servicekit.paging import Page, Paging, fetch_page, paginate
 
 router = APIRouter(prefix="/v1")
 StaffDep = Annotated[Principal, Depends(require_staff)]

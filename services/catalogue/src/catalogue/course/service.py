@@ -6,8 +6,6 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from servicekit.auth import Principal
-from servicekit.errors import Forbidden, NotFound, Unprocessable
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement, Select
@@ -18,6 +16,8 @@ from catalogue.models import Campus, Course, Intake, ProviderInstitute, Sector
 from catalogue.permissions import edits_course
 from catalogue.repository import get_referenced
 from catalogue.vocab import CourseStatus
+from servicekit.auth import Principal
+from servicekit.errors import Forbidden, NotFound, Unprocessable
 
 
 def today() -> Any:

@@ -4,10 +4,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from servicekit.auth import Principal
-from servicekit.db import SessionDep, utcnow
-from servicekit.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
-from servicekit.paging import Page, Paging, fetch_page
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -16,6 +12,10 @@ from catalogue.models import Institute, Region
 from catalogue.permissions import manages_institute, require_network_admin, require_staff
 from catalogue.repository import apply_changes, ensure_unique, get_or_404, get_referenced
 from catalogue.vocab import LicenceStatus
+from servicekit.auth import Principal
+from servicekit.db import SessionDep, utcnow
+from servicekit.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
+from servicekit.paging import Page, Paging, fetch_page
 
 router = APIRouter(prefix="/v1/institutes", tags=["institutes"])
 ERRORS = {

@@ -6,7 +6,6 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 
-from servicekit.errors import FieldError, Unprocessable
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -14,6 +13,7 @@ from sqlmodel import col
 from catalogue.geo import locate
 from catalogue.models import Campus, Institute, Provider, ProviderInstitute
 from catalogue.provider.schemas import ProviderRead
+from servicekit.errors import FieldError, Unprocessable
 
 
 async def institute_ids_by_provider(

@@ -3,10 +3,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from servicekit.auth import Principal
-from servicekit.db import SessionDep
-from servicekit.errors import Conflict, Forbidden, Unauthorized, Unprocessable
-from servicekit.paging import Page, Paging, fetch_page
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -14,6 +10,10 @@ from catalogue.models import Region, Sector
 from catalogue.permissions import require_network_admin
 from catalogue.reference.schemas import RegionCreate, RegionRead, SectorCreate, SectorRead
 from catalogue.repository import ensure_unique
+from servicekit.auth import Principal
+from servicekit.db import SessionDep
+from servicekit.errors import Conflict, Forbidden, Unauthorized, Unprocessable
+from servicekit.paging import Page, Paging, fetch_page
 
 router = APIRouter(prefix="/v1")
 AdminDep = Annotated[Principal, Depends(require_network_admin)]
