@@ -5,20 +5,17 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from httpx import AsyncClient
 from jose import jwk
 
 from servicekit.auth import TokenError, TokenVerifier, principal_from_claims
 from servicekit.errors import ServiceUnavailable
+from servicekit.testing.servers import free_port, serve
 from servicekit.testing.tokens import TEST_AUDIENCE, TEST_ISSUER, TokenFactory
 
 
@@ -128,32 +125,18 @@ class TestDependencies:
 # --- JWKS: a real HTTP server publishing keys ------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class JwksServer:
     def __init__(self) -> None:
         self.keys: list[dict[str, Any]] = []
         self.hits = 0
-        app = FastAPI()
+        self.app = FastAPI()
 
-        @app.get("/jwks.json")
+        @self.app.get("/jwks.json")
         async def jwks() -> dict[str, Any]:
             self.hits += 1
             return {"keys": self.keys}
 
-        self.port = _free_port()
-        self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
-        )
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/jwks.json"
+        self.url = ""
 
     def publish(self, factory: TokenFactory) -> None:
         key = jwk.construct(factory.public_pem, "RS256").to_dict()
@@ -164,13 +147,9 @@ class JwksServer:
 @pytest.fixture(scope="module")
 def jwks_server() -> Iterator[JwksServer]:
     server = JwksServer()
-    server.thread.start()
-    deadline = time.monotonic() + 5
-    while not server.server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    yield server
-    server.server.should_exit = True
-    server.thread.join(timeout=5)
+    with serve(server.app) as base:
+        server.url = base + "/jwks.json"
+        yield server
 
 
 class TestJwks:
@@ -208,7 +187,7 @@ class TestJwks:
         verifier = TokenVerifier(
             issuer=TEST_ISSUER,
             audience=TEST_AUDIENCE,
-            jwks_url=f"http://127.0.0.1:{_free_port()}/jwks.json",
+            jwks_url=f"http://127.0.0.1:{free_port()}/jwks.json",
         )
         with pytest.raises(ServiceUnavailable):
             await asyncio.wait_for(verifier.verify(TokenFactory().mint()), timeout=10)
