@@ -91,7 +91,7 @@ class TokenProvider(Protocol):
 
 
 class ClientCredentials:
-    """A service's own access token (OAuth2 client credentials), cached until shortly before expiry."""
+    """A service's own access token (OAuth2 client credentials), cached until near expiry."""
 
     def __init__(self, token_url: str, client_id: str, client_secret: str, scope: str = "internal"):
         self.token_url = token_url
