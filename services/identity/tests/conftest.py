@@ -29,7 +29,7 @@ def database_url(
 
 
 def make_settings(database_url: str, **overrides: Any) -> Settings:
-    return Settings(database_url=database_url, environment="test", **overrides)
+    return Settings(**{"database_url": database_url, "environment": "test", **overrides})
 
 
 @pytest.fixture(scope="session")
