@@ -15,6 +15,10 @@ class Settings(ServiceSettings):
     service_name: ClassVar[str] = "identity"
     model_config = service_config("IDENTITY_")
 
+    # The embedded database lives in the repository's data/ folder whatever the working folder
+    # (`make migrate` runs Alembic from services/identity, `make run` serves from the root).
+    data_dir: Path = SERVICE_ROOT.parents[1] / "data"
+
     # Identity verifies its own tokens against the keys in its database, never over HTTP.
     jwt_jwks_url: str | None = None
 
