@@ -109,6 +109,8 @@ def password_problem(password: str, *, email: str | None = None) -> str | None:
         return f"The password must have at least {MIN_PASSWORD_LENGTH} characters."
     if len(password) > MAX_PASSWORD_LENGTH:
         return f"The password must have at most {MAX_PASSWORD_LENGTH} characters."
+    if any(ord(c) < 32 or ord(c) == 127 for c in password):
+        return "The password must not contain control characters."
     lowered = password.lower()
     common = common_passwords()
     stems: set[str] = set()

@@ -35,7 +35,6 @@ ROLE_FOR_ORG = {
     OrgType.network: "network_admin",
 }
 
-API_SCOPES = ("catalogue:read", "applications:read", "applications:write", "webhooks:manage")
 INTERNAL_SCOPE = "internal"
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

@@ -75,10 +75,3 @@ class SignInThrottled(TooManyRequests):
                 "retry_after": retry_after,
             },
         )
-
-
-OAUTH_ERRORS: tuple[type[ProblemError], ...] = (
-    InvalidRequest,
-    InvalidClient,
-    SignInThrottled,
-)
