@@ -18,7 +18,17 @@ from sqlmodel import col
 from identity.bootstrap import create_network_admin
 from identity.client.service import create_client
 from identity.config import Settings
-from identity.demo import DEMO_ACCOUNTS, DEMO_PASSWORDS, DEMO_SERVICE_CLIENTS
+from identity.demo import (
+    DEMO_ACCOUNTS,
+    DEMO_INSTITUTE_ID,
+    DEMO_INSTITUTE_NAME,
+    DEMO_PASSWORDS,
+    DEMO_PROVIDER_ID,
+    DEMO_PROVIDER_NAME,
+    DEMO_SERVICE_CLIENTS,
+    DEMO_SPONSOR_EMPLOYER_ID,
+    DEMO_SPONSOR_NAME,
+)
 from identity.keys import rotate
 from identity.models import ApiClient, SigningKey
 from identity.organisation.service import add_membership, ensure_organisation
@@ -107,6 +117,10 @@ def seed() -> None:
     print("Demo accounts (local demo only; identity refuses to start in production with these):")
     for account in DEMO_ACCOUNTS:
         print(f"  {account.role:<16} {account.email:<28} {account.password}")
+    print("Demo organisations (fixed ids in identity/demo.py, shared with the other seeds):")
+    print(f"  employer  {DEMO_SPONSOR_EMPLOYER_ID}  {DEMO_SPONSOR_NAME}")
+    print(f"  provider  {DEMO_PROVIDER_ID}  {DEMO_PROVIDER_NAME}")
+    print(f"  institute {DEMO_INSTITUTE_ID}  {DEMO_INSTITUTE_NAME}")
     print("Demo service clients (scope internal):")
     for demo_client in DEMO_SERVICE_CLIENTS:
         print(f"  {demo_client.client_id:<22} {demo_client.secret}")
