@@ -176,11 +176,14 @@ class TestJwks:
         verifier = TokenVerifier(
             issuer=TEST_ISSUER, audience=TEST_AUDIENCE, jwks_url=jwks_server.url
         )
+        verifier._jwks.min_refetch = 60  # type: ignore[union-attr]
         await verifier.verify(known.mint())
         hits = jwks_server.hits
-        for _ in range(20):
+        forger = TokenFactory()
+        for n in range(20):
+            forged = forger.sign(forger.claims(), headers={"kid": f"forged-{n}"})
             with pytest.raises(TokenError, match="unknown key"):
-                await verifier.verify(TokenFactory().mint())
+                await verifier.verify(forged)
         assert jwks_server.hits <= hits + 1
 
     async def test_unreachable_jwks_is_503(self):

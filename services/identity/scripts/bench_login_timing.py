@@ -16,10 +16,10 @@ from pathlib import Path
 
 from asgi_lifespan import LifespanManager
 from httpx import ASGITransport, AsyncClient
-from servicekit.migrations import upgrade
 
 from identity.config import SERVICE_ROOT, Settings
 from identity.main import build_app
+from servicekit.migrations import upgrade
 
 PASSWORD = "a long walk by the humber"
 

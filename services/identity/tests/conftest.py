@@ -10,12 +10,12 @@ import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
-from servicekit.migrations import upgrade
-from servicekit.testing.databases import BACKENDS, delete_all_rows, temporary_database
 
 from identity.config import SERVICE_ROOT, Settings
 from identity.main import build_app
 from identity.models import metadata
+from servicekit.migrations import upgrade
+from servicekit.testing.databases import BACKENDS, delete_all_rows, temporary_database
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -14,12 +14,12 @@ import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 from jose import jwt
-from servicekit.testing.tokens import TokenFactory
 from sqlalchemy import select
 
 from identity.keys import active_key
 from identity.models import User
 from identity.organisation.service import NETWORK_ORG_ID
+from servicekit.testing.tokens import TokenFactory
 from tests.helpers import bearer, count, learner, unique_email
 
 

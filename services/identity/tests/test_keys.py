@@ -10,13 +10,13 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from jose import jwt
-from servicekit.db import utcnow
 from sqlalchemy import select, update
 
 from identity.bootstrap import StartupRefused
 from identity.keys import rotate
 from identity.main import build_app
 from identity.models import SigningKey
+from servicekit.db import utcnow
 from tests.conftest import make_settings
 from tests.helpers import bearer, learner, sign_in
 

@@ -11,12 +11,12 @@ import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 from jose import jwt
-from servicekit.db import utcnow
 from sqlalchemy import select, update
 
 from identity.client.service import create_client
 from identity.models import ApiClient, Invitation, Membership, User
 from identity.organisation.service import NETWORK_ORG_ID
+from servicekit.db import utcnow
 from tests.helpers import (
     PASSWORD,
     bearer,

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 from httpx import AsyncClient
-from servicekit.db import sync_url
-from servicekit.migrations import downgrade, upgrade
-from servicekit.testing.databases import BACKENDS, temporary_database
 from sqlalchemy import create_engine, inspect
 
 from identity.config import SERVICE_ROOT
 from identity.models import metadata
+from servicekit.db import sync_url
+from servicekit.migrations import downgrade, upgrade
+from servicekit.testing.databases import BACKENDS, temporary_database
 
 
 async def test_health_and_readiness(client: AsyncClient):

@@ -10,10 +10,10 @@ import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 from jose import jwt
-from servicekit.db import utcnow
 from sqlalchemy import select, update
 
 from identity.models import LoginThrottle, RefreshToken, User
+from servicekit.db import utcnow
 from tests.helpers import (
     PASSWORD,
     bearer,

@@ -88,7 +88,7 @@ class JwksCache:
     """Fetches identity's JWKS, caches it, and refetches at most once per ``min_refetch`` on an
     unknown ``kid`` (so a flood of forged kids cannot hammer identity)."""
 
-    def __init__(self, url: str, *, ttl: float = 300.0, min_refetch: float = 10.0) -> None:
+    def __init__(self, url: str, *, ttl: float = 300.0, min_refetch: float = 1.0) -> None:
         self.url = url
         self.ttl = ttl
         self.min_refetch = min_refetch

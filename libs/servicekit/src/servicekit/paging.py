@@ -60,7 +60,7 @@ async def paginate(
     count_stmt = select(func.count()).select_from(statement.order_by(None).subquery())
     total = (await session.execute(count_stmt)).scalar_one()
     result = await session.execute(statement.limit(params.limit).offset(params.offset))
-    rows = result.scalars().all() if scalars else result.tuples().all()
+    rows = result.scalars().all() if scalars else result.all()
     return rows, int(total)
 
 

@@ -150,7 +150,7 @@ def seed(database_url: str, today: date | None = None) -> SeedReport:
                 provider = _upsert(
                     session,
                     Provider,
-                    demo_id("provider", ukprn),
+                    demo_id("provider", slugify(site.provider)),
                     name=site.provider,
                     ukprn=ukprn,
                     type=site.provider_type,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI
-from servicekit.db import Database
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -19,6 +18,7 @@ from identity.security import Passwords
 from identity.tokens import KeyRingVerifier
 from identity.user.service import create_user, find_by_email
 from identity.vocab import OrgType
+from servicekit.db import Database
 
 logger = logging.getLogger("identity.bootstrap")
 

@@ -9,8 +9,6 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
 import typer
-from servicekit.db import Database, utcnow
-from servicekit.errors import ProblemError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -36,6 +34,8 @@ from identity.security import Passwords
 from identity.user.schemas import OrganisationRef
 from identity.user.service import create_user, find_by_email
 from identity.vocab import INTERNAL_SCOPE, OrgType
+from servicekit.db import Database, utcnow
+from servicekit.errors import ProblemError
 
 app = typer.Typer(help="The identity service's commands.", no_args_is_help=True)
 T = TypeVar("T")

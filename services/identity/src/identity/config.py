@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from pydantic import Field, SecretStr
+
 from servicekit.settings import ServiceSettings, service_config
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]

@@ -20,11 +20,20 @@ from identity.organisation.service import NETWORK_ORG_ID, NETWORK_ORG_NAME
 
 DEMO_EMAIL_DOMAIN = "demo.example"
 
-DEMO_SPONSOR_EMPLOYER_ID = uuid.UUID("ed271731-5c90-4540-9275-a5aa6361f7e3")
-DEMO_SPONSOR_NAME = "Fibrewave Broadband Ltd"
-DEMO_PROVIDER_ID = uuid.UUID("9c8d49bf-ab46-4f5a-b3da-96a2381400d7")
-DEMO_PROVIDER_NAME = "Humber Valley College"
-DEMO_INSTITUTE_ID = uuid.UUID("64aa2870-7350-4688-a520-3b891e801710")
+# Every service's demo data derives its ids the same way (no service imports another):
+# uuid5(DEMO_NAMESPACE, "<kind>:<key>"), e.g. "provider:york-college".
+DEMO_NAMESPACE = uuid.UUID("6f1d3c8e-2a4b-4f0e-9c57-0d6c1b7e5a10")
+
+
+def demo_id(kind: str, key: str) -> uuid.UUID:
+    return uuid.uuid5(DEMO_NAMESPACE, f"{kind}:{key}")
+
+
+DEMO_SPONSOR_EMPLOYER_ID = demo_id("employer", "northern-broadband")
+DEMO_SPONSOR_NAME = "Northern Broadband Ltd"
+DEMO_PROVIDER_ID = demo_id("provider", "york-college")
+DEMO_PROVIDER_NAME = "York College"
+DEMO_INSTITUTE_ID = demo_id("institute", "yorkshire-and-humber-institute-of-technology")
 DEMO_INSTITUTE_NAME = "Yorkshire and Humber Institute of Technology"
 
 

@@ -8,9 +8,6 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from servicekit.auth import CurrentPrincipal, Principal
-from servicekit.db import SessionDep
-from servicekit.errors import Forbidden, Unauthorized
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -21,6 +18,9 @@ from identity.models import Membership, Organisation, User
 from identity.security import Passwords
 from identity.throttle import LoginThrottler
 from identity.vocab import OrgType
+from servicekit.auth import CurrentPrincipal, Principal
+from servicekit.db import SessionDep
+from servicekit.errors import Forbidden, Unauthorized
 
 
 def settings_of(request: Request) -> Settings:

@@ -16,13 +16,13 @@ from typing import Any, cast
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jose import jwk
-from servicekit.db import Database, utcnow
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from identity.config import Settings
 from identity.models import SigningKey
+from servicekit.db import Database, utcnow
 
 KEY_SIZE = 2048
 ALGORITHM = "RS256"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from prometheus_client import Counter
-from servicekit.app import create_app
 
 from identity.api import routers
 from identity.bootstrap import startup
@@ -12,6 +11,7 @@ from identity.config import SERVICE_ROOT, Settings
 from identity.limits import BodyLimit
 from identity.security import Passwords
 from identity.throttle import LoginThrottler
+from servicekit.app import create_app
 
 
 def build_app(settings: Settings | None = None) -> FastAPI:

@@ -10,9 +10,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from servicekit.db import UTCDateTime, new_id, new_registry, utcnow
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from servicekit.db import UTCDateTime, new_id, new_registry, utcnow
 
 
 class Base(SQLModel, registry=new_registry()):

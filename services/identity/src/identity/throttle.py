@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from fastapi import Request
-from servicekit.db import utcnow
 from sqlalchemy import case, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +18,7 @@ from sqlmodel import col
 
 from identity.config import Settings
 from identity.models import LoginThrottle
+from servicekit.db import utcnow
 
 
 @dataclass(frozen=True)

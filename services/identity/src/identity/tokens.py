@@ -9,13 +9,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from jose import jwt
-from servicekit.auth import TokenVerifier
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity.config import Settings
 from identity.keys import ALGORITHM, KeyRing
 from identity.models import ApiClient, Membership, Organisation, User
 from identity.roles import derive_roles, org_claims
+from servicekit.auth import TokenVerifier
 
 
 def user_claims(

@@ -1,9 +1,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
-from servicekit.db import SessionDep
-from servicekit.errors import Forbidden, NotFound, Unauthorized, Unprocessable
-from servicekit.paging import Page, Paging, paginate
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -11,6 +8,9 @@ from identity.client import service
 from identity.client.schemas import ClientCreate, ClientCreated, ClientRead
 from identity.deps import NetworkAdmin
 from identity.models import ApiClient, Organisation
+from servicekit.db import SessionDep
+from servicekit.errors import Forbidden, NotFound, Unauthorized, Unprocessable
+from servicekit.paging import Page, Paging, paginate
 
 router = APIRouter(prefix="/v1")
 ERRORS = {

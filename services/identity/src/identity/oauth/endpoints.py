@@ -10,9 +10,6 @@ from urllib.parse import parse_qsl, unquote_plus
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from servicekit.auth import OptionalPrincipal
-from servicekit.db import SessionDep
-from servicekit.errors import ProblemError, Unauthorized
 
 from identity.deps import KeyRingDep, PasswordsDep, SettingsDep, ThrottlerDep
 from identity.keys import public_jwk, published_keys
@@ -25,6 +22,9 @@ from identity.oauth.errors import (
     UnsupportedGrantType,
 )
 from identity.throttle import client_address
+from servicekit.auth import OptionalPrincipal
+from servicekit.db import SessionDep
+from servicekit.errors import ProblemError, Unauthorized
 
 router = APIRouter(prefix="/v1")
 

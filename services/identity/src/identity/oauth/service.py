@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from servicekit.db import utcnow
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -39,6 +38,7 @@ from identity.security import (
 from identity.throttle import LoginThrottler
 from identity.tokens import client_claims, sign, user_claims
 from identity.vocab import email_key
+from servicekit.db import utcnow
 
 _DUMMY_DIGEST = digest("no such client")
 WRONG_CREDENTIALS = "The email address or password is not right."

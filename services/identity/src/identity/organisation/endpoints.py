@@ -4,17 +4,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from servicekit.auth import OptionalPrincipal
-from servicekit.db import SessionDep
-from servicekit.errors import (
-    Conflict,
-    Forbidden,
-    Gone,
-    NotFound,
-    Unauthorized,
-    Unprocessable,
-)
-from servicekit.paging import Page, Paging, fetch_page, paginate
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -41,6 +30,17 @@ from identity.organisation.schemas import (
 from identity.user import service as user_service
 from identity.user.schemas import MembershipRead, OrganisationRead, OrganisationRef
 from identity.vocab import OrgRole, OrgType
+from servicekit.auth import OptionalPrincipal
+from servicekit.db import SessionDep
+from servicekit.errors import (
+    Conflict,
+    Forbidden,
+    Gone,
+    NotFound,
+    Unauthorized,
+    Unprocessable,
+)
+from servicekit.paging import Page, Paging, fetch_page, paginate
 
 router = APIRouter(prefix="/v1")
 ERRORS = {

@@ -5,8 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from servicekit.db import utcnow
-from servicekit.errors import Conflict, FieldError, Gone, NotFound
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -15,6 +13,8 @@ from identity.models import Invitation, Membership, Organisation
 from identity.security import digest, digests_match, new_secret, split_token
 from identity.user.schemas import OrganisationRef
 from identity.vocab import OrgRole, OrgType, email_key
+from servicekit.db import utcnow
+from servicekit.errors import Conflict, FieldError, Gone, NotFound
 
 NETWORK_ORG_ID = uuid.UUID("00000000-0000-4000-8000-000000000001")
 NETWORK_ORG_NAME = "National Network of Institutes of Technology"

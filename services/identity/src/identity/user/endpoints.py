@@ -4,16 +4,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from servicekit.auth import CurrentPrincipal
-from servicekit.db import SessionDep, utcnow
-from servicekit.errors import (
-    Conflict,
-    Forbidden,
-    NotFound,
-    Unauthorized,
-    Unprocessable,
-)
-from servicekit.paging import Page, Paging, fetch_page
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -43,6 +33,16 @@ from identity.user.schemas import (
     UserUpdate,
 )
 from identity.vocab import UserStatus, email_key
+from servicekit.auth import CurrentPrincipal
+from servicekit.db import SessionDep, utcnow
+from servicekit.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    Unprocessable,
+)
+from servicekit.paging import Page, Paging, fetch_page
 
 router = APIRouter(prefix="/v1")
 ERRORS = {

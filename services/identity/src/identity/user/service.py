@@ -5,8 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from servicekit.db import utcnow
-from servicekit.errors import Conflict, FieldError, NotFound, Unprocessable
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -17,6 +15,8 @@ from identity.roles import derive_roles
 from identity.security import Passwords, password_problem
 from identity.user.schemas import MembershipRead, OrganisationRead, UserDetail
 from identity.vocab import email_key
+from servicekit.db import utcnow
+from servicekit.errors import Conflict, FieldError, NotFound, Unprocessable
 
 
 def check_password(password: str, email: str | None, field: str = "body.password") -> None:
