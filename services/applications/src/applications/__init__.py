@@ -1,0 +1,1 @@
+"""The applications service: learner profiles, course applications, bursary applications."""
