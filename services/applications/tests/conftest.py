@@ -139,6 +139,11 @@ class Partnerships:
             for r in self.double.reservations_of(uuid.UUID(scheme_id))
         ]
 
+    async def awards_made(self, scheme_id: str) -> int:
+        """Award movements in the scheme's ledger."""
+        ids = {r.id for r in self.double.reservations_of(uuid.UUID(scheme_id))}
+        return sum(kind == "award" and rid in ids for kind, _, rid in self.double.ledger)
+
     async def awarded_pence(self, scheme_id: str) -> int:
         return sum(
             r["amount_pence"]

@@ -80,6 +80,9 @@ class FaultProxy:
         method, path = request.method, request.url.path
         self.seen.append((method, path, dict(request.headers)))
         rule = self._rule(method, path)
+        # The whole request arrives first: a slow service still acts on it after the caller
+        # gave up.
+        body = await request.body()
         if rule is not None and rule.kind == "delay":
             await asyncio.sleep(rule.seconds)
         if rule is not None and rule.kind == "fail":
@@ -90,7 +93,6 @@ class FaultProxy:
             )
             await response(scope, receive, send)
             return
-        body = await request.body()
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_HEADERS}
         url = self.upstream + path + (f"?{request.url.query}" if request.url.query else "")
         try:
