@@ -55,7 +55,7 @@ async def test_an_acceptance_beyond_a_reduced_capacity_is_refused(
     (a, first), (b, second) = await reviewed(client, tokens, world, intake["id"], 2)
     await move(client, decider, first, "offer", offer_type="unconditional")
     await move(client, decider, second, "offer", offer_type="unconditional")
-    # The provider cuts the intake to one place; the next offer made refreshes it from the catalogue.
+    # The provider cuts the intake to one place; the next offer refreshes it from the catalogue.
     async with httpx.AsyncClient(base_url=world.url) as catalogue:
         cut = await catalogue.patch(
             f"/v1/intakes/{intake['id']}", json={"capacity": 1}, headers=admin(tokens)
