@@ -14,6 +14,7 @@ export const routes: RouteObject[] = [
     path: "/",
     Component: Layout,
     ErrorBoundary: RouteError,
+    HydrateFallback: () => null,
     children: [
       { index: true, Component: Home },
       { path: "search", lazy: page(() => import("./routes/Search")) },

@@ -2,7 +2,12 @@ import { useEffect, useRef } from "react";
 import { Link, NavLink, Outlet, ScrollRestoration, useLocation, useNavigate } from "react-router";
 import { useSession, useSignOut } from "../auth/useSession";
 
-/** After a navigation to another page, focus its heading so screen readers announce it. */
+/**
+ * After a navigation to another page, focus its heading so screen readers announce the new page.
+ * Pages often swap their heading when their data arrives (a loading heading, then the course's
+ * title), which drops focus to <body>: for a few seconds after the navigation, until the person
+ * does something, a lost focus goes to the current heading again.
+ */
 function useFocusOnRouteChange(main: React.RefObject<HTMLElement | null>) {
   const { pathname } = useLocation();
   const first = useRef(true);
@@ -11,12 +16,29 @@ function useFocusOnRouteChange(main: React.RefObject<HTMLElement | null>) {
       first.current = false;
       return;
     }
-    const heading = main.current?.querySelector<HTMLElement>("h1");
-    const target = heading ?? main.current;
-    if (target) {
+    const container = main.current;
+    if (!container) return;
+    const focusHeading = () => {
+      const target = container.querySelector<HTMLElement>("h1") ?? container;
       if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
       target.focus({ preventScroll: true });
-    }
+    };
+    focusHeading();
+    const observer = new MutationObserver(() => {
+      const active = document.activeElement;
+      if (!active || active === document.body) focusHeading();
+    });
+    observer.observe(container, { childList: true, subtree: true });
+    const stop = () => {
+      observer.disconnect();
+      clearTimeout(timer);
+      window.removeEventListener("keydown", stop, true);
+      window.removeEventListener("pointerdown", stop, true);
+    };
+    const timer = setTimeout(stop, 5000);
+    window.addEventListener("keydown", stop, true);
+    window.addEventListener("pointerdown", stop, true);
+    return stop;
   }, [pathname, main]);
 }
 

@@ -28,6 +28,15 @@ import { courseJsonLd, scriptJson } from "../lib/jsonld";
 import { normalisePostcode, searchHref } from "../lib/searchState";
 import NotFound from "./NotFound";
 
+/** "Knightstone campus, Weston-super-Mare BS23 2AL" without repeating the name or the town. */
+function campusAddress(campus: { name: string; address: string; town: string; postcode: string }) {
+  const parts = campus.address
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p && p !== campus.name && p !== campus.town);
+  return [...parts, `${campus.town} ${campus.postcode}`].join(", ");
+}
+
 export default function Course() {
   const { courseId = "" } = useParams();
   const [params] = useSearchParams();
@@ -161,27 +170,29 @@ export default function Course() {
           <p>There are no start dates yet. Check back later or contact the provider.</p>
         ) : (
           <div className="table-wrapper">
-            <table className="table">
+            <table className="table" role="table">
               <caption className="visually-hidden">Start dates, places and how to apply</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Starts</th>
-                  <th scope="col">Apply by</th>
-                  <th scope="col">Where</th>
-                  <th scope="col">
+              <thead role="rowgroup">
+                <tr role="row">
+                  <th scope="col" role="columnheader">Starts</th>
+                  <th scope="col" role="columnheader">Apply by</th>
+                  <th scope="col" role="columnheader">Where</th>
+                  <th scope="col" role="columnheader">
                     <span className="visually-hidden">Apply</span>
                   </th>
                 </tr>
               </thead>
-              <tbody>
+              <tbody role="rowgroup">
                 {intakes.map((intake) => {
                   const campus = campusById.get(intake.campus_id);
                   return (
-                    <tr key={intake.id}>
-                      <td>{formatDate(intake.start_date)}</td>
-                      <td>{formatDate(intake.application_deadline)}</td>
-                      <td>{campus ? `${campus.name}, ${campus.town}` : "To be confirmed"}</td>
-                      <td>
+                    <tr key={intake.id} role="row">
+                      <td role="cell" data-label="Starts">{formatDate(intake.start_date)}</td>
+                      <td role="cell" data-label="Apply by">{formatDate(intake.application_deadline)}</td>
+                      <td role="cell" data-label="Where">
+                        {campus ? `${campus.name}, ${campus.town}` : "To be confirmed"}
+                      </td>
+                      <td role="cell">
                         {intake.is_open ? (
                           <Link
                             className="button button--small"
@@ -249,7 +260,7 @@ export default function Course() {
           <ul className="list">
             {usedCampuses.map((campus) => (
               <li key={campus.id}>
-                <strong>{campus.name}</strong>, {campus.address}, {campus.town} {campus.postcode}
+                <strong>{campus.name}</strong>, {campusAddress(campus)}
               </li>
             ))}
           </ul>
