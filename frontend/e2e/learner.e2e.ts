@@ -28,7 +28,7 @@ const uniqueEmail = () => `learner-${Date.now()}-${Math.floor(Math.random() * 1e
 async function register(page: Page, email: string) {
   await page.getByLabel("Your name").fill("Sam Learner");
   await page.getByLabel("Email address").fill(email);
-  await page.getByLabel("Create a password").fill("correct horse battery staple");
+  await page.getByLabel("Create a password").fill("Wind turbines near Lincoln 2027");
   await page.getByRole("button", { name: "Create account" }).click();
 }
 
@@ -77,6 +77,35 @@ describe.each(["desktop", "phone"] as const)("the learner's pages on a %s", (vie
     await check(page, viewport, "sign-in");
   });
 
+  it("applying from a course page asks to sign in first", async () => {
+    const { page, errors } = await newPage(browser, viewport);
+    await page.goto("/search?q=renewable+energy");
+    await page.locator(".result__title a").first().click();
+    await page.getByRole("link", { name: /^Apply/ }).first().click();
+    await page.waitForURL(/\/courses\/[0-9a-f-]{36}\/apply\/[0-9a-f-]{36}$/);
+    await expect.poll(() => heading(page).textContent()).toBe("Apply for this course");
+    const create = page.getByRole("main").getByRole("link", { name: "Create an account" });
+    expect(await create.getAttribute("href")).toMatch(/^\/register\?next=%2Fcourses%2F/);
+    await check(page, viewport, "apply-signed-out");
+    expect(errors).toEqual([]);
+  });
+
+  it.runIf(hasIdentity && !hasApplications)(
+    "after registering from a course, says applying online is not available yet",
+    async () => {
+      const { page, errors } = await newPage(browser, viewport);
+      await page.goto("/search?q=renewable+energy");
+      await page.locator(".result__title a").first().click();
+      await page.getByRole("link", { name: /^Apply/ }).first().click();
+      await page.getByRole("main").getByRole("link", { name: "Create an account" }).click();
+      await register(page, uniqueEmail());
+      await page.waitForURL(/\/apply\//);
+      await page.getByRole("heading", { name: "Applying online is not available yet" }).waitFor();
+      await check(page, viewport, "apply-unavailable");
+      expect(errors).toEqual([]);
+    },
+  );
+
   it.runIf(!hasIdentity)("says clearly that accounts are not available yet", async () => {
     const { page, errors } = await newPage(browser, viewport);
     await page.goto("/register");
@@ -103,6 +132,27 @@ describe.each(["desktop", "phone"] as const)("the learner's pages on a %s", (vie
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sign in" }).waitFor();
     }
     expect(errors).toEqual([]);
+  });
+
+  it.runIf(hasIdentity)("shows identity's own objections against the right field", async () => {
+    const { page } = await newPage(browser, viewport);
+    await page.goto("/register");
+    await page.getByLabel("Your name").fill("Sam Learner");
+    await page.getByLabel("Email address").fill(uniqueEmail());
+    await page.getByLabel("Create a password").fill("password1234");
+    await page.getByRole("button", { name: "Create account" }).click();
+    const summary = page.getByRole("alert");
+    await summary.waitFor();
+    const link = summary.getByRole("link");
+    expect(await link.getAttribute("href")).toBe("#password");
+    expect(await link.textContent()).toMatch(/common|guess/i);
+    await check(page, viewport, "register-api-error");
+
+    await page.goto("/sign-in");
+    await page.getByLabel("Email address").fill(uniqueEmail());
+    await page.getByLabel("Password").fill("not the password at all");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").getByRole("link", { name: "The email address or password is not right" }).waitFor();
   });
 
   it.runIf(hasIdentity && hasApplications)(

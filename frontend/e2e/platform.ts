@@ -3,7 +3,8 @@
 // its own `seed` command), then either the gateway (when services/gateway exists) serving the
 // built SPA from frontend/dist, or, before the gateway lands, `vite preview` of the same build
 // proxying /api/<service>/ to each service (others answer 404, as the gateway does).
-// Set E2E_GATEWAY=0 to use vite preview even when the gateway exists.
+// Set E2E_GATEWAY=0 to use vite preview even when the gateway exists. To test a platform that is
+// already running instead, set E2E_BASE_URL (and E2E_SERVICES, e.g. "catalogue,identity").
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -59,6 +60,12 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv) {
 }
 
 export default async function setup(project: TestProject) {
+  mkdirSync(RESULTS, { recursive: true });
+  if (process.env.E2E_BASE_URL) {
+    project.provide("baseUrl", process.env.E2E_BASE_URL.replace(/\/$/, ""));
+    project.provide("services", (process.env.E2E_SERVICES ?? "catalogue").split(",").filter(Boolean));
+    return;
+  }
   if (!existsSync(join(FRONTEND, "dist", "index.html"))) {
     throw new Error("frontend/dist is missing: build first (`make e2e` does).");
   }

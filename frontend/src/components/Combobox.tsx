@@ -98,7 +98,12 @@ export function Combobox({ id, label, hint, value, options, onChange, onPick, ..
               onClick={() => pick(index)}
             >
               <span>{option.text}</span>
-              {option.detail ? <span className="combobox__detail">{option.detail}</span> : null}
+              {option.detail ? (
+                <span className="combobox__detail">
+                  <span className="visually-hidden">, </span>
+                  {option.detail}
+                </span>
+              ) : null}
             </li>
           ))}
         </ul>

@@ -29,5 +29,6 @@ describe("small words", () => {
     expect(plural(1200, "course")).toBe("1,200 courses");
     expect(formatDistance(3.14)).toBe("3.1 km");
     expect(formatDistance(42.6)).toBe("43 km");
+    expect(formatDistance(0)).toBe("less than 1 km");
   });
 });

@@ -90,8 +90,10 @@ export const LEVEL_HINTS: Record<number, string> = {
   7: "like a master's degree",
 };
 
-export const formatDistance = (km: number): string =>
-  km < 10 ? `${km.toFixed(1)} km` : `${Math.round(km)} km`;
+export function formatDistance(km: number): string {
+  if (km < 1) return "less than 1 km";
+  return km < 10 ? `${km.toFixed(1)} km` : `${Math.round(km)} km`;
+}
 
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count.toLocaleString("en-GB")} ${count === 1 ? one : many}`;
