@@ -80,4 +80,5 @@ frontend-build: $(FRONTEND_DEPS) ## Build the web app into frontend/dist and rep
 	cd frontend && node scripts/bundle-size.mjs
 
 e2e: install frontend-build ## Browser tests (Chromium at /usr/bin/chromium) against real services
+	@test -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" || { echo "e2e needs Chromium: apt-get install -y chromium"; exit 1; }
 	cd frontend && npx vitest run --config vitest.e2e.config.ts

@@ -1,7 +1,7 @@
 // One typed client for the whole platform (through the gateway, same origin). Types come from the
 // generated schema.ts; nothing here describes a request or response by hand.
 import createClient, { type Middleware } from "openapi-fetch";
-import { accessTokenForRequest } from "../auth/session";
+import { accessTokenForRequest, clearSession, hasSession } from "../auth/session";
 import type { components, paths } from "./schema";
 
 export type Schemas = components["schemas"];
@@ -46,6 +46,14 @@ const auth: Middleware = {
     const token = await accessTokenForRequest();
     if (token) request.headers.set("Authorization", `Bearer ${token}`);
     return request;
+  },
+  onResponse({ request, response }) {
+    // The token we sent was refused (expired sign-in, revoked, keys rotated): sign out here too,
+    // so pages ask the person to sign in again rather than failing.
+    if (response.status === 401 && request.headers.has("Authorization") && hasSession()) {
+      clearSession(true);
+    }
+    return response;
   },
 };
 
