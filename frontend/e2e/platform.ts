@@ -142,6 +142,10 @@ export default async function setup(project: TestProject) {
       const port = await freePort();
       for (const service of SERVICES) env[`GATEWAY_${service.toUpperCase()}_URL`] = ports[service] ? url(service) : "";
       env.GATEWAY_SPA_DIR = join(FRONTEND, "dist");
+      if (ports.identity) {
+        env.GATEWAY_JWT_JWKS_URL = `${url("identity")}/v1/jwks.json`;
+        env.GATEWAY_JWT_ISSUER = url("identity");
+      }
       const child = start("gateway", ["gateway.main:app", "--host", "127.0.0.1", "--port", String(port), "--no-access-log"]);
       baseUrl = `http://127.0.0.1:${port}`;
       await waitFor(`${baseUrl}/healthz`, child, "gateway");
