@@ -110,7 +110,7 @@ describe.each(["desktop", "phone"] as const)("finding a course on a %s", (viewpo
     const level5 = page.getByRole("group", { name: "Level" }).getByLabel(/^Level 5/);
     await level5.click();
     await page.waitForURL(/level=5/);
-    expect(await level5.isChecked()).toBe(true);
+    await expect.poll(() => level5.isChecked()).toBe(true);
     await expect
       .poll(async () => {
         const facts = await page.locator(".result .facts").allTextContents();
