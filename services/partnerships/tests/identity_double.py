@@ -62,6 +62,11 @@ class IdentityContractDouble:
         self.refuse_memberships_with: int | None = None
         self.app = self._build()
 
+    def forget_tokens(self) -> None:
+        """As after identity restarts with new signing keys: issued tokens stop working."""
+        with self._lock:
+            self.tokens.clear()
+
     def owner_of(self, employer_id: uuid.UUID) -> list[uuid.UUID]:
         with self._lock:
             return [

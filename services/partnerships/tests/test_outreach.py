@@ -220,3 +220,21 @@ async def test_capacity_cannot_drop_below_registrations(client: AsyncClient, tok
     )
     assert ok.status_code == 200
     assert (ok.json()["places_left"], ok.json()["year_groups"]) == (0, [9, 10])
+
+
+async def test_a_replayed_funded_event_is_created_and_paid_for_once(
+    client: AsyncClient, tokens: TokenFactory
+):
+    sponsor = await sign_up(client, tokens)
+    fund = await sponsor.fund(client)
+    await sponsor.allocate(client, fund["id"], "outreach", 3_000_000)
+    body = sponsor.event_body(fund_id=fund["id"], budget_pence=2_000_000)
+    headers = {**sponsor.owner, "Idempotency-Key": "steam-2027"}
+    first = await client.post("/v1/outreach-events", json=body, headers=headers)
+    second = await client.post("/v1/outreach-events", json=body, headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] == second.json()["id"]
+    read = (await client.get(f"/v1/funds/{fund['id']}", headers=sponsor.owner)).json()
+    assert read["balances"]["spent_pence"] == 2_000_000
+    mine = await client.get("/v1/outreach-events", headers=sponsor.owner)
+    assert mine.json()["total"] == 1

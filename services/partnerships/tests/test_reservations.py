@@ -208,14 +208,26 @@ async def test_a_full_scheme_answers_409_and_a_release_frees_the_award(
     assert (balances["awards_held"], balances["available_pence"]) == (2, 0)
 
 
-async def test_a_reservation_for_another_institute_is_refused(
+async def test_a_reservation_for_a_course_institute_or_sector_the_scheme_is_not_for_is_refused(
     client: AsyncClient, tokens: TokenFactory
 ):
     sponsor = await sign_up(client, tokens)
-    _fund, scheme = await sponsor.funded_scheme(client)
-    response = await reserve(client, tokens, scheme, "k", institute_id=str(LINCS))
-    assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "body.institute_id"
+    fund = await sponsor.fund(client)
+    await sponsor.allocate(client, fund["id"], "bursaries", 1_500_000)
+    course = str(uuid.uuid4())
+    scheme = await sponsor.scheme(client, fund["id"], course_ids=[course], sectors=["digital"])
+    for body, field in (
+        ({"institute_id": str(LINCS)}, "body.institute_id"),
+        ({"course_id": str(uuid.uuid4())}, "body.course_id"),
+        ({"sector": "construction"}, "body.sector"),
+    ):
+        response = await reserve(client, tokens, scheme, "k", **body)
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == field
+    fits = await reserve(
+        client, tokens, scheme, "k", institute_id=str(YH), course_id=course, sector="digital"
+    )
+    assert fits.status_code == 201
 
 
 async def test_a_held_reservation_expires_lazily_when_read_or_reserved_against(

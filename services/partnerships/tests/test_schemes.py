@@ -262,3 +262,24 @@ async def test_an_open_scheme_keeps_its_terms(
     assert closed.json()["status"] == "closed"
     reopened = await client.post(f"/v1/bursary-schemes/{scheme['id']}/open", headers=sponsor.owner)
     assert reopened.status_code == 409
+
+
+async def test_a_replayed_scheme_creation_assigns_money_once(
+    client: AsyncClient, tokens: TokenFactory
+):
+    sponsor = await sign_up(client, tokens)
+    fund = await sponsor.fund(client)
+    await sponsor.allocate(client, fund["id"], "bursaries", 3_000_000)
+    body = sponsor.scheme_body(fund["id"], award_pence=150_000, max_awards=10)
+    headers = {**sponsor.owner, "Idempotency-Key": "scheme-yh-2026"}
+    first = await client.post("/v1/bursary-schemes", json=body, headers=headers)
+    second = await client.post("/v1/bursary-schemes", json=body, headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] == second.json()["id"]
+    read = (await client.get(f"/v1/funds/{fund['id']}", headers=sponsor.owner)).json()
+    assert read["balances"]["assigned_pence"] == 1_500_000
+    changed = await client.post(
+        "/v1/bursary-schemes", json={**body, "max_awards": 5}, headers=headers
+    )
+    assert changed.status_code == 422
+    assert changed.json()["code"] == "idempotency-key-reused"

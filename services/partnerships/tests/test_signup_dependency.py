@@ -88,3 +88,19 @@ async def test_wrong_service_credentials_answer_503_and_store_nothing(
     assert response.status_code == 503
     assert response.json()["dependency"] == "identity"
     assert await _employers(client, tokens) == 0
+
+
+async def test_a_service_token_identity_no_longer_accepts_is_renewed(
+    client: AsyncClient, tokens: TokenFactory, identity: tuple[IdentityContractDouble, str]
+):
+    double, _ = identity
+    assert (
+        await client.post("/v1/employers", json=employer_body(), headers=user(tokens))
+    ).is_success
+    issued = double.token_requests
+    double.forget_tokens()
+    sub = str(uuid.uuid4())
+    response = await client.post("/v1/employers", json=employer_body(), headers=user(tokens, sub))
+    assert response.status_code == 201, response.text
+    assert double.token_requests == issued + 1
+    assert double.owner_of(uuid.UUID(response.json()["id"])) == [uuid.UUID(sub)]

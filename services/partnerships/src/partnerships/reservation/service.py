@@ -91,6 +91,31 @@ async def sweep_expired(session: AsyncSession, now: datetime | None = None) -> i
     return released
 
 
+async def _check_targets(
+    session: AsyncSession, scheme_id: uuid.UUID, body: ReservationCreate
+) -> None:
+    """The institute, course and sector given must be ones the scheme is for (a scheme with no
+    courses or no sectors listed is for any)."""
+    rows = await session.execute(
+        select(col(SchemeTarget.kind), col(SchemeTarget.value)).where(
+            col(SchemeTarget.scheme_id) == scheme_id
+        )
+    )
+    targets: dict[str, set[str]] = {}
+    for target_kind, target_value in rows:
+        targets.setdefault(target_kind, set()).add(target_value)
+    given: list[tuple[str, str, str | None]] = [
+        ("institute", "institute_id", str(body.institute_id) if body.institute_id else None),
+        ("course", "course_id", str(body.course_id) if body.course_id else None),
+        ("sector", "sector", body.sector),
+    ]
+    for kind, field, value in given:
+        if value is not None and kind in targets and value not in targets[kind]:
+            raise Unprocessable.for_field(
+                f"body.{field}", f"The scheme is not for that {kind}.", "not_in_scheme"
+            )
+
+
 async def _locked_scheme(session: AsyncSession, scheme_id: uuid.UUID) -> BursaryScheme:
     scheme = await lock(session, BursaryScheme, scheme_id)
     if scheme is None:
@@ -135,18 +160,7 @@ async def reserve(
         raise SchemeNotOpen(
             f"The scheme '{scheme.name}' is {scheme.status}: it takes no reservations."
         )
-    if body.institute_id is not None:
-        listed = await session.execute(
-            select(col(SchemeTarget.value)).where(
-                col(SchemeTarget.scheme_id) == scheme.id,
-                col(SchemeTarget.kind) == "institute",
-                col(SchemeTarget.value) == str(body.institute_id),
-            )
-        )
-        if listed.first() is None:
-            raise Unprocessable.for_field(
-                "body.institute_id", "The scheme is not for that institute.", "not_in_scheme"
-            )
+    await _check_targets(session, scheme.id, body)
     balances = await scheme_balance(session, scheme.id)
     if balances.awards_held + balances.awards_made >= scheme.max_awards:
         raise SchemeFull(f"All {scheme.max_awards} awards of '{scheme.name}' are held or awarded.")
