@@ -26,6 +26,9 @@ class Settings(ServiceSettings):
     reservation_hold_seconds: int = Field(default=900, ge=1, le=7 * 24 * 3600)
     # How often the process sweeps expired reservations (0: only lazily, on read and reserve).
     sweep_interval_seconds: float = Field(default=60.0, ge=0)
+    # SQLite only: how long a write waits for the database's one write lock before answering
+    # 503. Money movements queue on that lock, so bursts wait rather than fail.
+    sqlite_busy_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
 
     @property
     def token_url(self) -> str:

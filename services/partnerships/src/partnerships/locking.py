@@ -7,15 +7,18 @@ Every rule of the form "read the balance, check it, append a movement" runs as::
     ... read sums from the ledger, check, insert ...
     # the request's session commits (or rolls back) once, which releases the lock
 
-- PostgreSQL: ``SELECT ... FOR UPDATE`` on the row(s), in id order so that two transactions
-  locking the same rows cannot deadlock. Concurrent transactions on *other* rows go on in
-  parallel. Under READ COMMITTED each later statement takes a fresh snapshot, so the reads after
-  the lock see everything the previous holder committed.
+- PostgreSQL: ``SELECT ... FOR NO KEY UPDATE`` on the row(s), in id order so that two
+  transactions locking the same rows cannot deadlock, reading the rows in the same round trip.
+  Transactions on *other* rows go on in parallel, and so do inserts that merely reference a
+  locked row (a reservation's foreign key to its fund): ``NO KEY`` leaves its key-share lock
+  free. Under READ COMMITTED each later statement takes a fresh snapshot, so the reads after the
+  lock see everything the previous holder committed.
 - SQLite: one writer at a time for the whole database. A write to the row takes that write lock
   (waiting up to ``busy_timeout``), which is what ``BEGIN IMMEDIATE`` does: the Python driver
   starts its transaction at the first write, so the write lock and the read snapshot begin
   together and no later write in the transaction can fail with ``SQLITE_BUSY``. Reads made
-  before the lock are not relied on; callers re-read after it.
+  before the lock are not relied on; callers re-read after it. A lock not obtained within the
+  busy timeout answers 503 (``partnerships.database_errors``), having changed nothing.
 
 Both ways return the same thing: the rows, freshly loaded, locked until the transaction ends.
 """
@@ -35,28 +38,41 @@ M = TypeVar("M")
 class RowLocker(Protocol):
     async def acquire(
         self, session: AsyncSession, model: type[Any], ids: Sequence[uuid.UUID]
-    ) -> None: ...
+    ) -> list[Any]:
+        """Lock the rows until the transaction ends and return them, freshly loaded."""
+        ...
+
+
+def _fresh(model: type[Any], ids: Sequence[uuid.UUID]) -> Any:
+    return (
+        select(model)
+        .where(model.id.in_(ids))
+        .order_by(model.id)
+        .execution_options(populate_existing=True)
+    )
 
 
 class PostgresRowLocker:
     async def acquire(
         self, session: AsyncSession, model: type[Any], ids: Sequence[uuid.UUID]
-    ) -> None:
-        await session.execute(
-            select(model.id).where(model.id.in_(ids)).order_by(model.id).with_for_update()
-        )
+    ) -> list[Any]:
+        # One round trip: lock and read. NO KEY: rows that merely reference these still insert.
+        result = await session.execute(_fresh(model, ids).with_for_update(key_share=True))
+        return list(result.scalars().all())
 
 
 class SQLiteRowLocker:
     async def acquire(
         self, session: AsyncSession, model: type[Any], ids: Sequence[uuid.UUID]
-    ) -> None:
+    ) -> list[Any]:
         await session.execute(
             update(model)
             .where(model.id.in_(ids))
             .values(lock_version=model.lock_version + 1)
             .execution_options(synchronize_session=False)
         )
+        result = await session.execute(_fresh(model, ids))
+        return list(result.scalars().all())
 
 
 _LOCKERS: dict[str, RowLocker] = {
@@ -78,13 +94,7 @@ async def lock_many(session: AsyncSession, model: type[M], ids: Sequence[uuid.UU
     unique = sorted(set(ids))
     if not unique:
         return []
-    await locker_for(session).acquire(session, model, unique)
-    result = await session.execute(
-        select(model)
-        .where(model.id.in_(unique))  # type: ignore[attr-defined]
-        .execution_options(populate_existing=True)
-    )
-    return list(result.scalars().all())
+    return await locker_for(session).acquire(session, model, unique)
 
 
 async def lock(session: AsyncSession, model: type[M], obj_id: uuid.UUID) -> M | None:

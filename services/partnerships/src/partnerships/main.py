@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from partnerships.api import routers
 from partnerships.config import SERVICE_ROOT, Settings
+from partnerships.database_errors import install_database_error_handlers, set_sqlite_busy_timeout
 from partnerships.identity import close_clients, start_clients
 from partnerships.sweeper import start_sweeper, stop_sweeper
 from servicekit.app import create_app
@@ -23,7 +24,7 @@ TAGS = [
 
 
 def build_app(settings: Settings | None = None) -> FastAPI:
-    return create_app(
+    app = create_app(
         settings=settings or Settings(),
         title="IoT platform: partnerships",
         description="Employers and their partnerships with Institutes of Technology: sponsorship "
@@ -35,10 +36,12 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         service_root=SERVICE_ROOT,
         routers=routers,
-        on_startup=[start_clients, start_sweeper],
+        on_startup=[set_sqlite_busy_timeout, start_clients, start_sweeper],
         on_shutdown=[stop_sweeper, close_clients],
         openapi_tags=TAGS,
     )
+    install_database_error_handlers(app)
+    return app
 
 
 app = build_app()

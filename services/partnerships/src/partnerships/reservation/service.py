@@ -142,6 +142,8 @@ async def reserve(
     hold_seconds: int,
 ) -> tuple[Reservation, bool]:
     """Hold one award; the same ``key`` answers with the same reservation, whatever its status."""
+    # The scheme's targets cannot change while it is open, so they are checked before the lock.
+    await _check_targets(session, scheme_id, body)
     now = utcnow()
     scheme = await _locked_scheme(session, scheme_id)
     await expire_held(session, scheme.id, now)
@@ -160,7 +162,6 @@ async def reserve(
         raise SchemeNotOpen(
             f"The scheme '{scheme.name}' is {scheme.status}: it takes no reservations."
         )
-    await _check_targets(session, scheme.id, body)
     balances = await scheme_balance(session, scheme.id)
     if balances.awards_held + balances.awards_made >= scheme.max_awards:
         raise SchemeFull(f"All {scheme.max_awards} awards of '{scheme.name}' are held or awarded.")
