@@ -7,7 +7,7 @@ PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
-SERVICES := catalogue identity
+SERVICES := catalogue identity partnerships
 SVC ?= $(SERVICES)
 
 .PHONY: help install migrate seed run test test-py lint fmt typecheck openapi clean \
@@ -29,6 +29,7 @@ migrate: install ## Migrate every service's database to head
 seed: migrate ## Load the demo data (idempotent)
 	$(BIN)/catalogue seed
 	$(BIN)/identity seed
+	$(BIN)/partnerships seed
 
 run: seed ## Install, migrate, seed and serve the platform on 127.0.0.1
 	$(BIN)/uvicorn catalogue.main:app --host 127.0.0.1 --port 8001 --loop uvloop --http httptools --no-access-log
