@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from servicekit.settings import ServiceSettings, service_config
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
@@ -70,6 +70,13 @@ class Settings(ServiceSettings):
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
         return value.strip().rstrip("/")
+
+    @model_validator(mode="after")
+    def _jwks_from_identity(self) -> Settings:
+        # Unless set on its own, the JWKS is identity's, wherever identity is.
+        if "jwt_jwks_url" not in self.model_fields_set and self.identity_url:
+            self.jwt_jwks_url = f"{self.identity_url}/v1/jwks.json"
+        return self
 
     @property
     def services(self) -> dict[str, str]:

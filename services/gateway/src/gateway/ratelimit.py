@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import FixedWindowRateLimiter
 from servicekit.errors import TooManyRequests
 
 logger = logging.getLogger("gateway.ratelimit")
@@ -66,6 +65,9 @@ def make_storage(redis_url: str | None, key_prefix: str) -> Storage:
 
 
 class RateLimiter:
+    """Fixed windows, counted with the storage's own ``incr`` (what limits' fixed-window strategy
+    does), so one request costs two storage calls: the count and the window's reset time."""
+
     def __init__(
         self,
         storage: Storage,
@@ -75,7 +77,6 @@ class RateLimiter:
         token: str,
     ) -> None:
         self.storage = storage
-        self.strategy = FixedWindowRateLimiter(storage)
         self.anonymous = Policy("anonymous", parse(anonymous))
         self.authenticated = Policy("authenticated", parse(authenticated))
         self.token = Policy("token", parse(token))
@@ -86,14 +87,16 @@ class RateLimiter:
         A storage failure lets the request through (the limit is a guard, not the service) and is
         logged; ``/readyz`` reports the storage as down meanwhile.
         """
+        item = policy.item
+        storage_key = item.key_for(policy.name, key)
         try:
-            allowed = await self.strategy.hit(policy.item, policy.name, key)
-            stats = await self.strategy.get_window_stats(policy.item, policy.name, key)
+            count = await self.storage.incr(storage_key, item.get_expiry())
+            reset_at = await self.storage.get_expiry(storage_key)
         except Exception as exc:
             logger.warning("rate-limit storage failed, request let through: %r", exc)
             return None
-        reset = max(1, math.ceil(stats.reset_time - time.time()))
-        return Decision(policy, allowed, stats.remaining, reset)
+        reset = max(1, math.ceil(reset_at - time.time()))
+        return Decision(policy, count <= item.amount, max(0, item.amount - count), reset)
 
     async def ready(self) -> str | None:
         try:
