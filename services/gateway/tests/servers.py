@@ -140,6 +140,7 @@ def fake_service(name: str, course_fields: dict[str, Any]) -> tuple[FastAPI, See
         entry = await record(request, len(body))
         response = JSONResponse({**entry, "service": name})
         response.headers["X-Upstream"] = name
+        response.headers["Vary"] = "Accept-Encoding"
         response.headers["Connection"] = "keep-alive, X-Secret-Hop"
         response.headers["X-Secret-Hop"] = "must not pass"
         return response

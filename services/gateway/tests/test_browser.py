@@ -99,3 +99,11 @@ async def test_hsts_only_over_https(gateway: Gateway) -> None:
     assert secure.headers["strict-transport-security"].startswith("max-age=")
     plain = await gateway.client.get("/healthz")
     assert "strict-transport-security" not in plain.headers
+
+
+async def test_answers_vary_on_origin_so_caches_keep_cors_answers_apart(gateway: Gateway) -> None:
+    for headers in ({}, {"Origin": ALLOWED}, {"Origin": "https://evil.example"}):
+        echoed = await gateway.client.get("/api/catalogue/echo/vary", headers=headers)
+        assert echoed.headers.get_list("vary") == ["Accept-Encoding, Origin"], headers
+        page = await gateway.client.get("/healthz", headers=headers)
+        assert "Origin" in page.headers["vary"], headers

@@ -57,10 +57,21 @@ class SecurityHeadersMiddleware:
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
                 headers.extend(h for h in extra if h[0] not in present)
-                message["headers"] = headers
+                message["headers"] = _vary_on_origin(headers)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _vary_on_origin(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """Answers differ by ``Origin`` (CORS), so caches must keep them apart."""
+    for i, (name, value) in enumerate(headers):
+        if name.lower() == b"vary":
+            if b"origin" not in value.lower() and value.strip() != b"*":
+                headers[i] = (name, value + b", Origin")
+            return headers
+    headers.append((b"vary", b"Origin"))
+    return headers
 
 
 class ProblemCORSMiddleware(CORSMiddleware):
@@ -76,6 +87,13 @@ class ProblemCORSMiddleware(CORSMiddleware):
             allow_credentials=False,
             max_age=600,
         )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not any(n == b"origin" for n, _ in scope["headers"]):
+            # Not a cross-origin request: nothing to add (Vary comes with the security headers).
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
     def preflight_response(self, request_headers: Headers) -> Response:
         response = super().preflight_response(request_headers)
