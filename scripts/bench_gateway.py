@@ -217,6 +217,12 @@ def request_mix(ids: list[str], count: int = 2000) -> list[str]:
     return paths
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used (Linux /proc), whatever else the machine runs."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Result:
     target: str
@@ -226,6 +232,8 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
+    upstream_cpu_ms: float = 0.0  # CPU per request, the upstream process
+    gateway_cpu_ms: float = 0.0  # CPU per request, the gateway process
 
     @property
     def rps(self) -> float:
@@ -320,12 +328,17 @@ def measure(
 
 
 def report(results: list[Result], tool: str) -> None:
-    print(f"\nload from {tool}; each row one run of the same request mix\n")
-    print(f"{'target':<9} {'clients':>7} {'requests':>9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7}")
+    print(f"\nload from {tool}; each row one run of the same request mix")
+    print("cpu ms/req: CPU time each process spent per request (unaffected by other load)\n")
+    print(
+        f"{'target':<9} {'clients':>7} {'requests':>9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'upstream cpu ms/req':>20} {'gateway cpu ms/req':>19}"
+    )
     for r in results:
         print(
             f"{r.target:<9} {r.clients:>7} {r.requests:>9} {r.rps:>8.0f} "
-            f"{r.p50_ms:>7.2f} {r.p99_ms:>7.2f}" + (f"  ({r.errors} errors)" if r.errors else "")
+            f"{r.p50_ms:>7.2f} {r.p99_ms:>7.2f} {r.upstream_cpu_ms:>20.3f} "
+            f"{r.gateway_cpu_ms:>19.3f}" + (f"  ({r.errors} errors)" if r.errors else "")
         )
     print()
     for clients in sorted({r.clients for r in results}):
@@ -338,9 +351,16 @@ def report(results: list[Result], tool: str) -> None:
         d_p50 = statistics.median(r.p50_ms for r in direct)
         g_p50 = statistics.median(r.p50_ms for r in gateway)
         print(
-            f"{clients:>2} client(s): gateway/direct throughput {g_rps / d_rps:.0%} "
+            f"{clients:>2} client(s), medians: gateway/direct throughput {g_rps / d_rps:.0%} "
             f"({g_rps:.0f} vs {d_rps:.0f} req/s), p50 {g_p50:.2f} vs {d_p50:.2f} ms "
             f"(+{g_p50 - d_p50:.2f} ms)"
+        )
+    hop = [r.gateway_cpu_ms for r in results if r.target == "gateway"]
+    upstream = [r.upstream_cpu_ms for r in results if r.target == "direct"]
+    if hop and upstream:
+        print(
+            f"CPU per request, medians: upstream {statistics.median(upstream):.3f} ms, "
+            f"gateway hop {statistics.median(hop):.3f} ms"
         )
 
 
@@ -418,13 +438,19 @@ def main() -> int:
         for name, base, prefix in targets:  # warm both processes and the gateway's pool
             measure(tool, name, base, prefix, paths, 8, 2)
         results = []
+        print(f"load average before: {os.getloadavg()[0]:.2f} (on {os.cpu_count()} cores)")
         for clients in args.clients:
             for _ in range(args.repeat):
                 for name, base, prefix in targets:
+                    before = [cpu_seconds(c.pid) for c in children]
                     result = measure(tool, name, base, prefix, paths, clients, args.duration)
+                    spent = [cpu_seconds(c.pid) - b for c, b in zip(children, before, strict=True)]
+                    result.upstream_cpu_ms = spent[0] * 1000 / max(1, result.requests)
+                    result.gateway_cpu_ms = spent[1] * 1000 / max(1, result.requests)
                     print(f"  {name:<8} {clients:>2} client(s): {result.rps:.0f} req/s", flush=True)
                     results.append(result)
         report(results, tool)
+        print(f"load average after: {os.getloadavg()[0]:.2f} (on {os.cpu_count()} cores)")
         return 1 if any(r.errors for r in results) else 0
     finally:
         for child in children:
