@@ -259,6 +259,25 @@ class TestBodyLimit:
             completed = upstreams.catalogue.seen.requests[before:]
             assert all(r["raw_path"] != "/upload" for r in completed)
 
+    async def test_an_upload_that_stalls_is_cut_off_with_408(
+        self, start_gateway: GatewayFactory, upstreams: Upstreams
+    ) -> None:
+        async with start_gateway(read_timeout_seconds=0.3) as gateway:
+            before = len(upstreams.catalogue.seen.requests)
+            reader, writer = await asyncio.open_connection("127.0.0.1", gateway.port)
+            writer.write(
+                b"POST /api/catalogue/upload HTTP/1.1\r\nHost: x\r\n"
+                b"Content-Length: 100\r\n\r\n" + b"x" * 10
+            )
+            await writer.drain()  # ...and the other 90 bytes never come
+            response = await asyncio.wait_for(read_response(reader), 5)
+            writer.close()
+            assert response.status == 408
+            assert json.loads(response.body)["code"] == "request-timeout"
+            assert all(
+                r["raw_path"] != "/upload" for r in upstreams.catalogue.seen.requests[before:]
+            )
+
     async def test_a_body_at_the_limit_passes(self, start_gateway: GatewayFactory) -> None:
         async with start_gateway(max_body_bytes=100_000) as gateway:
             ok = await gateway.client.post("/api/catalogue/upload", content=b"z" * 100_000)

@@ -8,11 +8,13 @@ Per request, in order: the path is resolved and checked (400/404), the declared 
 (413, before a byte of the body is read), a bearer token is verified (401), the rate limit is
 counted (429), and the request is forwarded with hop-by-hop headers dropped and ``X-Forwarded-*``
 and ``X-Request-ID`` set. A refused connection answers 503 at once, no answer in time 504, a broken
-answer 502: always a problem document naming the service.
+answer 502: always a problem document naming the service. An upload that stops arriving for the
+read timeout answers 408.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -85,12 +87,19 @@ class GatewayTimeout(ProblemError):
     title = "Gateway timeout"
 
 
+class RequestTimeout(ProblemError):
+    status = 408
+    code = "request-timeout"
+    title = "Request timeout"
+
+
 class _BodyState:
-    __slots__ = ("disconnected", "too_large")
+    __slots__ = ("disconnected", "stalled", "too_large")
 
     def __init__(self) -> None:
         self.too_large = False
         self.disconnected = False
+        self.stalled = False
 
 
 class _BodyTooLarge(Exception):
@@ -98,6 +107,10 @@ class _BodyTooLarge(Exception):
 
 
 class _ClientGone(Exception):
+    pass
+
+
+class _ClientStalled(Exception):
     pass
 
 
@@ -246,14 +259,13 @@ class Proxy:
                     method,
                     url,
                     headers=headers,
-                    data=_body(receive, self.max_body, state) if has_body else None,
+                    data=_body(receive, self.max_body, self.read_timeout, state)
+                    if has_body
+                    else None,
                     allow_redirects=False,
                 )
             except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as exc:
-                if state.too_large:
-                    raise _too_large(self.max_body) from exc
-                if state.disconnected:
-                    raise BadRequest("The client went away while sending the body.") from exc
+                self._body_failure(state, exc)
                 if isinstance(exc, aiohttp.ClientConnectorError):
                     raise ServiceUnavailable(
                         f"The {service} service is not answering (connection refused). "
@@ -274,15 +286,23 @@ class Proxy:
                     extra={"service": service},
                 ) from exc
             except aiohttp.ClientError as exc:
-                if state.too_large:
-                    raise _too_large(self.max_body) from exc
-                if state.disconnected:
-                    raise BadRequest("The client went away while sending the body.") from exc
+                self._body_failure(state, exc)
                 logger.warning("%s answered something unreadable: %r", service, exc)
                 raise BadGateway(
                     f"The {service} service answered something that is not valid HTTP.",
                     extra={"service": service},
                 ) from exc
+
+    def _body_failure(self, state: _BodyState, exc: Exception) -> None:
+        """The request failed because of the client's body, not the service: say so."""
+        if state.too_large:
+            raise _too_large(self.max_body) from exc
+        if state.stalled:
+            raise RequestTimeout(
+                f"The request body stopped arriving for {self.read_timeout:g} s."
+            ) from exc
+        if state.disconnected:
+            raise BadRequest("The client went away while sending the body.") from exc
 
 
 def caller_address(caller: Caller) -> str:
@@ -315,11 +335,19 @@ def _response_headers(raw: Any) -> list[tuple[bytes, bytes]]:
     return headers
 
 
-async def _body(receive: Receive, limit: int, state: _BodyState) -> AsyncIterator[bytes]:
-    """The client's body as it arrives, refused past ``limit`` bytes (chunked uploads too)."""
+async def _body(
+    receive: Receive, limit: int, timeout: float, state: _BodyState
+) -> AsyncIterator[bytes]:
+    """The client's body as it arrives: refused past ``limit`` bytes (chunked uploads too), and
+    cut off when nothing arrives for ``timeout`` seconds (a stalled upload must not hold a
+    connection to the service for ever)."""
     received = 0
     while True:
-        message: Message = await receive()
+        try:
+            message: Message = await asyncio.wait_for(receive(), timeout)
+        except TimeoutError:
+            state.stalled = True
+            raise _ClientStalled from None
         if message["type"] == "http.disconnect":
             state.disconnected = True
             raise _ClientGone
