@@ -194,3 +194,36 @@ async def test_the_limit_headers_are_readable_by_browsers(gateway: Gateway) -> N
     exposed = response.headers["access-control-expose-headers"].lower()
     assert "ratelimit" in exposed
     assert "retry-after" in exposed
+
+
+async def test_the_token_endpoint_counts_per_address_whoever_asks(
+    start_gateway: GatewayFactory, tokens: TokenFactory
+) -> None:
+    async with start_gateway(rate_limit_token="2/minute") as gateway:
+        for sub in (str(uuid.uuid4()), str(uuid.uuid4())):
+            response = await gateway.client.post(
+                "/api/identity/v1/token",
+                content=b"grant_type=refresh_token",
+                headers=tokens.bearer(sub=sub),
+            )
+            assert response.status_code == 200
+        third = await gateway.client.post(
+            "/api/identity/v1/token",
+            content=b"grant_type=refresh_token",
+            headers=tokens.bearer(sub=str(uuid.uuid4())),
+        )
+        assert third.status_code == 429
+
+
+async def test_a_flood_of_bad_tokens_is_limited_like_anonymous_requests(
+    start_gateway: GatewayFactory,
+) -> None:
+    async with start_gateway(rate_limit_anonymous="3/minute") as gateway:
+        bad = {"Authorization": "Bearer not.a.token"}
+        statuses = [
+            (await gateway.client.get("/api/catalogue/echo/bad", headers=bad)).status_code
+            for _ in range(5)
+        ]
+        assert statuses == [401, 401, 401, 429, 429]
+        # They used up the address's allowance, as anonymous requests would have.
+        assert (await gateway.client.get("/api/catalogue/echo/bad")).status_code == 429

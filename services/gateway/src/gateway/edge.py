@@ -9,7 +9,6 @@ expiry), so a client sending the same token again costs a dictionary look-up, no
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from servicekit.auth import TokenError, TokenVerifier
@@ -19,15 +18,8 @@ CACHE_SECONDS = 60.0
 CACHE_ENTRIES = 10_000
 
 
-@dataclass(frozen=True, slots=True)
-class Caller:
-    """Who the rate limit counts: an API client, a user, or (anonymous) an address."""
-
-    key: str
-    authenticated: bool
-
-
 def caller_key(claims: dict[str, Any]) -> str:
+    """Who the rate limit counts for a verified token: the API client, else the user."""
     client_id = claims.get("client_id")
     if client_id:
         return f"client:{client_id}"

@@ -20,13 +20,19 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
-from servicekit.errors import BadRequest, PayloadTooLarge, ProblemError, ServiceUnavailable
+from servicekit.errors import (
+    BadRequest,
+    PayloadTooLarge,
+    ProblemError,
+    ServiceUnavailable,
+    Unauthorized,
+)
 from servicekit.requestid import current_request_id
 from starlette.types import Message, Receive, Scope, Send
 from yarl import URL
 
 from gateway.config import Settings
-from gateway.edge import Caller, EdgeVerifier, caller_key
+from gateway.edge import EdgeVerifier, caller_key
 from gateway.paths import resolve
 from gateway.ratelimit import Decision, RateLimiter
 
@@ -180,12 +186,13 @@ class Proxy:
         if content_length is not None and content_length > self.max_body:
             raise _too_large(self.max_body)
 
-        caller = await self._caller(scope, authorization)
-        decision = await self._limit(raw_path, caller)
+        client = scope.get("client")
+        address = f"addr:{client[0] if client else 'unknown'}"
+        claims = await self._claims(authorization, address)
+        decision = await self._limit(raw_path, address, claims)
         if decision is not None and not decision.allowed:
             raise decision.refusal()
 
-        client = scope.get("client")
         headers = [
             (name.decode("latin-1"), value.decode("latin-1"))
             for name, value in scope["headers"]
@@ -224,22 +231,32 @@ class Proxy:
         finally:
             upstream.release()
 
-    async def _caller(self, scope: Scope, authorization: bytes | None) -> Caller:
-        if authorization is not None:
-            claims = await self.edge.claims(authorization)
-            if claims is not None:
-                return Caller(caller_key(claims), authenticated=True)
-        client = scope.get("client")
-        return Caller(f"addr:{client[0] if client else 'unknown'}", authenticated=False)
+    async def _claims(self, authorization: bytes | None, address: str) -> dict[str, Any] | None:
+        """The verified claims of a bearer token (``None`` without one); 401 for a bad one."""
+        if authorization is None:
+            return None
+        try:
+            return await self.edge.claims(authorization)
+        except Unauthorized:
+            # A bad token counts against its address, so a flood of them is limited as well.
+            if self.limiter is not None:
+                decision = await self.limiter.check(self.limiter.anonymous, address)
+                if decision is not None and not decision.allowed:
+                    raise decision.refusal() from None
+            raise
 
-    async def _limit(self, raw_path: bytes, caller: Caller) -> Decision | None:
+    async def _limit(
+        self, raw_path: bytes, address: str, claims: dict[str, Any] | None
+    ) -> Decision | None:
+        """Counts the request: per address, or per user or client when a token says who."""
         if self.limiter is None:
             return None
         if raw_path == self.token_path or raw_path.startswith(self.token_path + b"/"):
-            # Per address even with a token: this is where passwords and secrets are guessed.
-            return await self.limiter.check(self.limiter.token, caller_address(caller))
-        policy = self.limiter.authenticated if caller.authenticated else self.limiter.anonymous
-        return await self.limiter.check(policy, caller.key)
+            # Per address whoever asks: this is where passwords and secrets are guessed.
+            return await self.limiter.check(self.limiter.token, address)
+        if claims is not None:
+            return await self.limiter.check(self.limiter.authenticated, caller_key(claims))
+        return await self.limiter.check(self.limiter.anonymous, address)
 
     async def _open(
         self,
@@ -303,10 +320,6 @@ class Proxy:
             ) from exc
         if state.disconnected:
             raise BadRequest("The client went away while sending the body.") from exc
-
-
-def caller_address(caller: Caller) -> str:
-    return caller.key if not caller.authenticated else "authenticated:" + caller.key
 
 
 def _content_length(value: bytes) -> int:
