@@ -94,8 +94,9 @@ def wait_until_healthy(url: str, deadline: float) -> httpx.Response:
         time.sleep(0.1)
 
 
-def test_make_run_serves_the_catalogue_through_the_gateway_and_one_sigint_stops_all(
-    catalogue_database: dict[str, str],
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGHUP], ids=["ctrl-c", "terminal closed"])
+def test_make_run_serves_the_catalogue_through_the_gateway_and_one_signal_stops_all(
+    catalogue_database: dict[str, str], stop: signal.Signals
 ) -> None:
     gateway_port, catalogue_port = free_port(), free_port()
     supervisor = subprocess.Popen(
@@ -137,7 +138,7 @@ def test_make_run_serves_the_catalogue_through_the_gateway_and_one_sigint_stops_
         ]
         assert len(children) == 2
     finally:
-        supervisor.send_signal(signal.SIGINT)
+        supervisor.send_signal(stop)
         output, _ = supervisor.communicate(timeout=30)
     assert supervisor.returncode == 0
     for pid in children:

@@ -176,8 +176,10 @@ class Supervisor:
             self.say("run", f"{signal.Signals(signum).name}: stopping every service")
             self.stopping.set()
 
-        signal.signal(signal.SIGINT, on_signal)
-        signal.signal(signal.SIGTERM, on_signal)
+        # The services run in sessions of their own (so Ctrl-C stops them in order, through us),
+        # so a closed terminal (SIGHUP) must stop them through us too.
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, on_signal)
         try:
             self.start()
             gateway = next((s for s in self.services if s.name == "gateway"), None)
