@@ -115,3 +115,13 @@ async def test_the_built_spa_is_served_with_the_right_cache_headers(
         outside = await gateway.client.get("/..%2f..%2fetc/passwd")
         assert outside.status_code == 404 or "<div id=root>" in outside.text
         assert "root:" not in outside.text
+
+
+async def test_metrics_count_proxied_requests_by_service_not_by_path(gateway: Gateway) -> None:
+    for course in ("a1", "b2", "c3"):
+        await gateway.client.get(f"/api/partnerships/echo/{course}")
+    await gateway.client.get("/api/nosuch/x")
+    metrics = (await gateway.client.get("/metrics")).text
+    assert 'route="/api/partnerships"' in metrics
+    assert re.search(r'http_requests_total\{[^}]*route="/api",[^}]*status="404"\}', metrics)
+    assert "echo/a1" not in metrics  # bounded labels: never the raw path
