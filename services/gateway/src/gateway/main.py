@@ -11,6 +11,7 @@ Two stacks behind one dispatcher, so the hot path carries nothing it does not ne
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
@@ -22,7 +23,7 @@ from servicekit.health import health_router as shared_health_router
 from servicekit.observability import ObservabilityMiddleware
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.routing import Mount, Router
+from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.browser import ProblemCORSMiddleware, SecurityHeadersMiddleware
@@ -59,19 +60,40 @@ class ProblemBoundary:
             await response(scope, receive, send)
 
 
+@dataclass(frozen=True)
+class RouteLabel:
+    """What metrics call a proxied request: ``/api/<service>``, never its raw path.
+
+    The shared middleware reads the route from ``scope["route"]`` (as Starlette's router sets
+    it), or finds it with ``matches`` among ``root_app.router.routes``; this serves both.
+    """
+
+    path: str
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        path: str = scope["path"]
+        hit = path == self.path or path.startswith(self.path + "/")
+        return (Match.FULL if hit else Match.NONE), {}
+
+
 class Gateway:
     """The process's ASGI app: ``/api/`` to the proxy stack, everything else to the web app."""
 
-    def __init__(self, web: FastAPI, api: ASGIApp) -> None:
+    def __init__(self, web: FastAPI, api: ASGIApp, labels: dict[str, RouteLabel]) -> None:
         self.web = web
         self.api = api
+        self.labels = labels
+        self.unknown = RouteLabel("/api")
 
     @property
     def state(self) -> Any:
         return self.web.state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+        path: str = scope["path"] if scope["type"] == "http" else ""
+        if path.startswith("/api/"):
+            service = path[5:].partition("/")[0]
+            scope["route"] = self.labels.get(service, self.unknown)
             await self.api(scope, receive, send)
         else:
             await self.web(scope, receive, send)
@@ -134,17 +156,18 @@ def build_app(settings: Settings | None = None) -> Gateway:
     app.user_middleware.append(Middleware(SecurityHeadersMiddleware, settings=settings))
     app.user_middleware.append(Middleware(ProblemCORSMiddleware, origins=settings.cors_origins))
 
-    # Metrics of the proxy are labelled by service (/api/catalogue), never by the raw path.
-    labels = [Mount(f"/api/{name}", app=proxy) for name in settings.services]
+    labels = {name: RouteLabel(f"/api/{name}") for name in settings.services}
     api: ASGIApp = ProblemBoundary(proxy)
     api = ProblemCORSMiddleware(api, origins=settings.cors_origins)
     api = SecurityHeadersMiddleware(api, settings=settings)
     api = ObservabilityMiddleware(
         api,
         metrics=app.state.metrics,
-        root_app=SimpleNamespace(router=Router(routes=[*labels, Mount("/api", app=proxy)])),
+        root_app=SimpleNamespace(
+            router=SimpleNamespace(routes=[*labels.values(), RouteLabel("/api")])
+        ),
     )
-    return Gateway(app, api)
+    return Gateway(app, api, labels)
 
 
 app = build_app()
