@@ -61,6 +61,20 @@ class TestDiscovery:
         assert env["GATEWAY_DATA_DIR"] == str(tmp_path / "data")
         assert set(PORTS) >= {"catalogue", "partnerships", "applications", "identity", "gateway"}
 
+    def test_services_check_tokens_against_identity_wherever_it_runs(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.delenv("CATALOGUE_JWT_JWKS_URL", raising=False)
+        monkeypatch.delenv("GATEWAY_IDENTITY_URL", raising=False)
+        services = [Service("catalogue", 9101), Service("identity", 9104), Service("gateway", 9100)]
+        catalogue = environment(services[0], services, tmp_path, "127.0.0.1")
+        assert catalogue["CATALOGUE_JWT_JWKS_URL"] == "http://127.0.0.1:9104/v1/jwks.json"
+        gateway = environment(services[2], services, tmp_path, "127.0.0.1")
+        assert gateway["GATEWAY_IDENTITY_URL"] == "http://127.0.0.1:9104"
+        # Without identity in the workspace, the services keep their own setting.
+        alone = environment(services[0], services[:1], tmp_path, "127.0.0.1")
+        assert "CATALOGUE_JWT_JWKS_URL" not in alone
+
 
 @pytest.fixture
 def catalogue_database(tmp_path: Path) -> Iterator[dict[str, str]]:

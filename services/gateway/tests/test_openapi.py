@@ -173,6 +173,18 @@ class TestMerge:
         elsewhere = schemes["Elsewhere"]["flows"]["clientCredentials"]
         assert elsewhere["tokenUrl"] == "https://idp.example/token"
 
+    def test_without_oauth2_from_identity_the_platform_sign_in_is_offered(self) -> None:
+        merged = merge({"catalogue": service_doc({}), "identity": service_doc({})})
+        validate(merged)
+        oauth2 = merged["components"]["securitySchemes"]["OAuth2"]
+        assert oauth2["flows"]["password"]["tokenUrl"] == "/api/identity/v1/token"
+        assert oauth2["flows"]["clientCredentials"]["tokenUrl"] == "/api/identity/v1/token"
+        op = merged["paths"]["/api/catalogue/v1/courses/{course_id}"]["get"]
+        assert op["security"] == [{"HTTPBearer": []}, {"OAuth2": []}]
+        # Without identity there is nowhere to sign in: nothing is added.
+        alone = merge({"catalogue": service_doc({})})
+        assert "OAuth2" not in alone["components"]["securitySchemes"]
+
     def test_nothing_available_is_still_a_valid_document(self) -> None:
         merged = merge({}, unavailable={"catalogue": "connection refused"})
         validate(merged)

@@ -67,8 +67,13 @@ def environment(
     # Every service keeps its SQLite file under the repository's data/ (as `make migrate` does).
     env.setdefault(f"{prefix}_DATA_DIR", str(root / "data"))
     env.setdefault("PYTHONUNBUFFERED", "1")
+    running = {s.name: s for s in services}
+    if "identity" in running and service.name not in ("identity", "gateway"):
+        # Tokens are checked against identity's keys wherever it runs (the gateway derives
+        # this from its identity URL).
+        jwks = f"http://{host}:{running['identity'].port}/v1/jwks.json"
+        env.setdefault(f"{prefix}_JWT_JWKS_URL", jwks)
     if service.name == "gateway":
-        running = {s.name: s for s in services}
         for name in SERVICE_NAMES:
             url = f"http://{host}:{running[name].port}" if name in running else ""
             env.setdefault(f"GATEWAY_{name.upper()}_URL", url)

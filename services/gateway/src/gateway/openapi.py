@@ -8,6 +8,9 @@
   ``catalogue-courses-list_courses``) and grouped per service in ``x-tagGroups``.
 - Security schemes keep their names when every service defines them alike (all services share
   ``HTTPBearer``); identity's OAuth2 schemes come through with their token URLs made gateway paths.
+  When identity is there but publishes no OAuth2 scheme, the platform's own is added (password and
+  client-credentials flows at ``/api/identity/v1/token``) as an alternative wherever a bearer
+  token is asked for, so the docs can sign in and call everything with the token they get.
 - A service that cannot be reached is left out and named in ``x-unavailable-services``.
 """
 
@@ -34,6 +37,8 @@ COMPONENT_TYPES = (
     "pathItems",
 )
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+TOKEN_PATH = "/v1/token"
+PLATFORM_OAUTH2 = "OAuth2"
 OAUTH_URL_FIELDS = ("authorizationUrl", "tokenUrl", "refreshUrl")
 
 Document = dict[str, Any]
@@ -192,6 +197,9 @@ def merge(
         info = doc.get("info") or {}
         described.append(f"- **{service}** (`/api/{service}`): {info.get('title', service)}")
 
+    if "identity" in documents:
+        _sign_in_through_identity(components["securitySchemes"], paths)
+
     lines = [
         "Every service of the platform behind one gateway. Each service's own paths are under "
         "`/api/<service>`; errors are RFC 9457 `application/problem+json`.",
@@ -215,6 +223,30 @@ def merge(
     merged["x-tagGroups"] = tag_groups
     merged["x-unavailable-services"] = list(unavailable)
     return merged
+
+
+def _sign_in_through_identity(schemes: dict[str, Any], paths: dict[str, Any]) -> None:
+    if any(scheme.get("type") == "oauth2" for scheme in schemes.values()):
+        return
+    token_url = f"/api/identity{TOKEN_PATH}"
+    schemes[PLATFORM_OAUTH2] = {
+        "type": "oauth2",
+        "description": "Access tokens from the identity service (form-encoded, RFC 6749): "
+        "`grant_type=password` for people, `client_credentials` for API clients.",
+        "flows": {
+            "password": {"tokenUrl": token_url, "refreshUrl": token_url, "scopes": {}},
+            "clientCredentials": {"tokenUrl": token_url, "scopes": {}},
+        },
+    }
+    bearer = {name for name, scheme in schemes.items() if scheme.get("scheme") == "bearer"}
+    for item in paths.values():
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, dict) or not operation.get("security"):
+                continue
+            requirements = operation["security"]
+            if any(set(req) & bearer for req in requirements):
+                requirements.append({PLATFORM_OAUTH2: []})
 
 
 async def fetch(session: aiohttp.ClientSession, base_url: str, timeout: float) -> Document:
