@@ -7,7 +7,7 @@ PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
-SERVICES := catalogue identity partnerships
+SERVICES := catalogue identity partnerships gateway
 SVC ?= $(SERVICES)
 
 .PHONY: help install migrate seed run test test-py lint fmt typecheck openapi clean \
@@ -24,15 +24,15 @@ install: $(UV) ## Install every Python package (one lock for the workspace)
 	$(UV) sync --all-packages --frozen
 
 migrate: install ## Migrate every service's database to head
-	@for s in $(SVC); do echo "migrating $$s"; $(BIN)/alembic -c services/$$s/alembic.ini upgrade head || exit 1; done
+	@for s in $(SVC); do [ -f services/$$s/alembic.ini ] || continue; echo "migrating $$s"; $(BIN)/alembic -c services/$$s/alembic.ini upgrade head || exit 1; done
 
 seed: migrate ## Load the demo data (idempotent)
 	$(BIN)/catalogue seed
 	$(BIN)/identity seed
 	$(BIN)/partnerships seed
 
-run: seed ## Install, migrate, seed and serve the platform on 127.0.0.1
-	$(BIN)/uvicorn catalogue.main:app --host 127.0.0.1 --port 8001 --loop uvloop --http httptools --no-access-log
+run: seed ## Install, migrate, seed and serve the platform on 127.0.0.1:8000 (one Ctrl-C stops it)
+	$(BIN)/python -m gateway.devrun
 
 lint: install ## ruff lint and format check
 	$(BIN)/ruff check .
