@@ -48,6 +48,7 @@ typecheck: install ## mypy --strict over the shared library and every service
 test-py: install ## pytest for the shared library and each service (SQLite and PostgreSQL)
 	@cd libs/servicekit && $(BIN)/pytest -q -p no:cacheprovider
 	@for s in $(SVC); do echo "== $$s"; (cd services/$$s && $(BIN)/pytest -q -p no:cacheprovider) || exit 1; done
+	@echo "== system (every service as a real process) and deployment files"; $(BIN)/pytest -q -p no:cacheprovider tests/system tests/infra
 
 test: lint typecheck test-py frontend-check ## Everything CI checks (the browser tests are `make e2e`)
 
