@@ -97,17 +97,27 @@ def create_app(
     on_shutdown: Sequence[Hook] = (),
     extra_readiness: dict[str, ReadinessCheck] | None = None,
     openapi_tags: list[dict[str, str]] | None = None,
+    database: bool = True,
+    health: bool = True,
+    **fastapi_options: Any,
 ) -> FastAPI:
+    """The service's FastAPI app with the platform's plumbing.
+
+    ``database=False`` is for a service without a database of its own (the gateway): no engine is
+    made and ``/readyz`` runs only ``extra_readiness``. ``health=False`` leaves out ``/healthz``,
+    ``/readyz`` and ``/metrics`` so the caller can mount its own (``servicekit.health`` has the
+    parts). ``fastapi_options`` go to ``FastAPI(...)``, e.g. ``openapi_url=None``.
+    """
     configure_logging(settings.service_name, settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        database = Database(settings.database_url)
-        app.state.database = database
-        app.state.readiness_checks = {
-            "database": database_check(database, service_root),
-            **(extra_readiness or {}),
-        }
+        db = Database(settings.database_url) if database else None
+        app.state.database = db
+        checks: dict[str, ReadinessCheck] = {}
+        if db is not None:
+            checks["database"] = database_check(db, service_root)
+        app.state.readiness_checks = {**checks, **(extra_readiness or {})}
         for hook in on_startup:
             await hook(app)
         try:
@@ -115,7 +125,8 @@ def create_app(
         finally:
             for hook in on_shutdown:
                 await hook(app)
-            await database.dispose()
+            if db is not None:
+                await db.dispose()
 
     app = FastAPI(
         title=title,
@@ -124,6 +135,7 @@ def create_app(
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
         openapi_tags=openapi_tags,
+        **fastapi_options,
     )
     _document_problems(app)
     app.state.settings = settings
@@ -131,7 +143,8 @@ def create_app(
     app.state.metrics = Metrics(settings.service_name)
     install_problem_handlers(app)
     app.add_exception_handler(IntegrityError, _integrity_conflict)
-    app.include_router(health_router())
+    if health:
+        app.include_router(health_router())
     for router in routers:
         app.include_router(router)
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)

@@ -1,0 +1,1 @@
+"""Employers: sign-up (pending), verification, their profile."""

@@ -1,0 +1,1 @@
+"""Sponsorship funds: pledges, allocations, spending and the ledger."""

@@ -1,0 +1,1 @@
+"""What an employer's money and events achieved, as aggregates."""

@@ -1,0 +1,1 @@
+"""Opportunities: placements, work experience, vacancies, industry projects."""

@@ -1,0 +1,1 @@
+"""Outreach events (such as the STE(A)M Challenge) and school registrations."""

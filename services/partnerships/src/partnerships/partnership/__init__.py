@@ -1,0 +1,1 @@
+"""Partnerships between an employer and an institute."""

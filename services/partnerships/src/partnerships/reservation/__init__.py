@@ -1,0 +1,1 @@
+"""Bursary reservations: reserve one award, then award or release it (service callers)."""

@@ -1,0 +1,1 @@
+"""Bursary schemes and their eligibility rules."""
