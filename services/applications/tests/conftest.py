@@ -1,15 +1,14 @@
 """Applications tests go through the real ASGI app on SQLite and PostgreSQL, migrated by Alembic.
 
-The services it calls run for real, over HTTP on free ports: the catalogue as its own process
-(migrated, with its own database), and partnerships as the contract double in
-``tests/partnerships_double.py`` (a real ASGI app under uvicorn) until the partnerships service is
-on main. Partnerships is reached through a fault proxy (``tests/faults.py``) that tests can make
-slow or failing; either can be really stopped and started again.
+The services it calls run for real, each as its own process on a free port with its own
+database: the catalogue, and partnerships (``tests/partnerships.py``), which signs employers up
+with the real identity service. Partnerships is reached through a fault proxy
+(``tests/faults.py``) that tests can make slow or failing; the catalogue is also reachable
+through one. Either service can be really stopped and started again.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -29,7 +28,7 @@ from servicekit.testing.databases import BACKENDS, delete_all_rows, temporary_da
 from servicekit.testing.tokens import TokenFactory
 from tests.catalogue_world import CatalogueWorld, make_world
 from tests.faults import FaultProxy
-from tests.partnerships_double import PartnershipsContractDouble
+from tests.partnerships import Partnerships
 from tests.servers import ServiceProcess, ThreadServer
 
 SERVICE_CLIENT = "svc-applications"
@@ -95,71 +94,29 @@ def catalogue_proxy(catalogue: ServiceProcess) -> Iterator[tuple[FaultProxy, str
     server.stop()
 
 
-class Partnerships:
-    """Partnerships as the tests see it: reached through a fault proxy; stoppable."""
-
-    def __init__(self, tokens: TokenFactory) -> None:
-        self.double = PartnershipsContractDouble(tokens.public_pem)
-        self.server = ThreadServer(self.double.app)
-        self.direct_url = self.server.url
-        self.proxy = FaultProxy(self.direct_url)
-        self.proxy_server = ThreadServer(self.proxy)
-        self.url = self.proxy_server.url
-
-    def start(self) -> None:
-        self.server.start()
-
-    def stop(self) -> None:
-        self.server.stop()
-
-    async def scheme(
-        self,
-        institute_id: str,
-        *,
-        course_ids: tuple[str, ...] = (),
-        award_pence: int = 150_000,
-        max_awards: int = 10,
-        rule: dict[str, Any] | None = None,
-        status: str = "open",
-    ) -> dict[str, Any]:
-        scheme = self.double.add_scheme(
-            name=f"Digital Futures Bursary {uuid.uuid4().hex[:6]}",
-            institute_ids=[uuid.UUID(institute_id)],
-            course_ids=[uuid.UUID(c) for c in course_ids],
-            award_pence=award_pence,
-            max_awards=max_awards,
-            eligibility=rule,
-            status=status,
-        )
-        return {"id": str(scheme.id), "name": scheme.name, "award_pence": award_pence}
-
-    async def reservations(self, scheme_id: str) -> list[dict[str, Any]]:
-        return [
-            {"id": str(r.id), "key": r.key, "status": r.status, "amount_pence": r.amount_pence}
-            for r in self.double.reservations_of(uuid.UUID(scheme_id))
-        ]
-
-    async def awards_made(self, scheme_id: str) -> int:
-        """Award movements in the scheme's ledger."""
-        ids = {r.id for r in self.double.reservations_of(uuid.UUID(scheme_id))}
-        return sum(kind == "award" and rid in ids for kind, _, rid in self.double.ledger)
-
-    async def awarded_pence(self, scheme_id: str) -> int:
-        return sum(
-            r["amount_pence"]
-            for r in await self.reservations(scheme_id)
-            if r["status"] == "awarded"
-        )
+@pytest.fixture(scope="session")
+def identity(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcess]:
+    """The real identity service, migrated and seeded (its demo service clients sign in)."""
+    db = tmp_path_factory.mktemp("identity") / "identity.db"
+    service = ServiceProcess(
+        "identity",
+        {"IDENTITY_DATABASE_URL": f"sqlite+aiosqlite:///{db}", "IDENTITY_LOG_LEVEL": "WARNING"},
+    )
+    service.run("alembic", "upgrade", "head")
+    service.run("identity", "seed")
+    service.start()
+    yield service
+    service.stop()
 
 
 @pytest.fixture(scope="session")
-def partnerships(tokens: TokenFactory) -> Iterator[Partnerships]:
-    p = Partnerships(tokens)
-    p.start()
-    p.proxy_server.start()
+def partnerships(
+    tokens: TokenFactory, identity: ServiceProcess, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Partnerships]:
+    p = Partnerships(tokens, identity.url, tmp_path_factory.mktemp("partnerships"))
+    p.setup()
     yield p
-    p.proxy_server.stop()
-    p.stop()
+    p.teardown()
 
 
 def settings_for(database_url: str, tokens: TokenFactory, **overrides: Any) -> Settings:

@@ -10,7 +10,7 @@ from httpx import AsyncClient
 
 from servicekit.testing.tokens import TokenFactory
 from tests.catalogue_world import CatalogueWorld
-from tests.conftest import Partnerships
+from tests.partnerships import Partnerships
 from tests.people import Learner, staff
 from tests.test_applications import apply
 

@@ -20,7 +20,8 @@ from httpx import AsyncClient
 from applications.bursary.award import Awarder
 from servicekit.testing.tokens import TokenFactory
 from tests.catalogue_world import CatalogueWorld
-from tests.conftest import Partnerships, running_app, settings_for
+from tests.conftest import running_app, settings_for
+from tests.partnerships import Partnerships
 from tests.people import Learner, staff
 from tests.servers import ServiceProcess
 from tests.test_applications import apply
