@@ -141,7 +141,7 @@ def demo_learner_id(identity_url: str) -> uuid.UUID:
             "/v1/me", headers={"Authorization": f"Bearer {token.json()['access_token']}"}
         )
         me.raise_for_status()
-        return uuid.UUID(me.json()["id"])
+        return uuid.UUID(me.json()["user"]["id"])
 
 
 def demo_intake(catalogue_url: str) -> dict[str, Any]:
@@ -312,8 +312,9 @@ async def _store(
     ).scalar_one_or_none()
     report.created_bursary = bursary is None
     if bursary is None:
+        # A fresh id (not a derived one): partnerships reserves under it, and its reservations
+        # outlive a reset of this service's database.
         bursary = BursaryApplication(
-            id=demo_id("bursary-application", f"{application.id}:{scheme['id']}"),
             learner_id=learner,
             application_id=application.id,
             provider_id=application.provider_id,
