@@ -73,7 +73,11 @@ def test_a_learner_applies_staff_award_and_the_sponsor_sees_it(platform: Platfor
     application = applied.json()
     bursary = httpx.post(
         gw + "/api/applications/v1/bursary-applications",
-        json={"application_id": application["id"], "scheme_id": BURSARY},
+        json={
+            "application_id": application["id"],
+            "scheme_id": BURSARY,
+            "answers": {"household_income_pence": 1_900_000},  # the profile holds only a band
+        },
         headers=learner,
     )
     assert bursary.status_code == 201, bursary.text

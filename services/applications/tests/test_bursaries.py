@@ -32,9 +32,11 @@ PROFILE = {
     "full_name": "Asha Learner",
     "date_of_birth": "2007-03-14",
     "home_postcode": "yo10 5dd",
-    "household_income_pence": 1_900_000,
+    "household_income_band": "under_20k",
     "first_in_family": True,
 }
+# The figure the scheme asks for (the profile holds only a band).
+INCOME = {"household_income_pence": 1_900_000}
 
 
 async def bursary_apply(
@@ -76,7 +78,7 @@ async def eligible_bursary(
     assert saved.status_code == 200, saved.text
     application = await apply(client, learner, intake["id"])
     made = await partnerships.scheme(world.institute["id"], rule=RULE, **scheme)
-    bursary = await bursary_apply(client, learner, application["id"], made["id"])
+    bursary = await bursary_apply(client, learner, application["id"], made["id"], answers=INCOME)
     assert bursary["status"] == "eligible", bursary
     return learner, application, made, bursary
 
@@ -128,6 +130,8 @@ class TestApply:
         )
         assert bursary["status"] == "not_eligible"
         assert [f["field"] for f in bursary["failed_rules"]] == ["household_income_pence"]
+        assert len(bursary["reasons"]) == 1
+        assert "household_income_pence" in bursary["reasons"][0]
         staff_view = await award(
             client, staff(tokens, world.provider_id), bursary["id"], status=409
         )
@@ -326,7 +330,9 @@ class TestDecide:
         other = Learner(tokens)
         await client.put("/v1/me/profile", json=PROFILE, headers=other.headers)
         second_application = await apply(client, other, intake["id"])
-        second = await bursary_apply(client, other, second_application["id"], scheme["id"])
+        second = await bursary_apply(
+            client, other, second_application["id"], scheme["id"], answers=INCOME
+        )
         await award(client, decider, first["id"])
         refused = await award(client, decider, second["id"], status=409)
         assert refused["code"] == "award-refused"

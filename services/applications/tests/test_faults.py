@@ -25,7 +25,7 @@ from tests.partnerships import Partnerships
 from tests.people import Learner, staff
 from tests.servers import ServiceProcess
 from tests.test_applications import apply
-from tests.test_bursaries import PROFILE, RULE, award, bursary_apply, eligible_bursary
+from tests.test_bursaries import INCOME, PROFILE, RULE, award, bursary_apply, eligible_bursary
 
 SLOW = 5.0  # far beyond any deadline
 
@@ -472,7 +472,12 @@ class TestPartnershipsAtAward:
             await client.put("/v1/me/profile", json=PROFILE, headers=learner.headers)
             application = await apply(client, learner, intake["id"])
             bursaries.append(
-                (learner, await bursary_apply(client, learner, application["id"], scheme["id"]))
+                (
+                    learner,
+                    await bursary_apply(
+                        client, learner, application["id"], scheme["id"], answers=INCOME
+                    ),
+                )
             )
         answers = await asyncio.gather(
             *[

@@ -39,16 +39,17 @@ class TestProfile:
         saved = await client.put("/v1/me/profile", json=FULL_PROFILE, headers=learner.headers)
         assert saved.status_code == 200, saved.text
         assert saved.json()["home_postcode"] == "YO10 5DD"
-        assert saved.json()["household_income_pence"] == 1_900_000
+        assert saved.json()["household_income_band"] == "under_20k"
         again = (await client.get("/v1/me/profile", headers=learner.headers)).json()
         assert again["free_school_meals"] is True
         assert again["updated_at"] is not None
-        # PUT replaces the whole profile: what is left out is cleared.
-        cleared = await client.put(
-            "/v1/me/profile", json={"full_name": "Asha L"}, headers=learner.headers
+        # What is left out is kept; null clears a field.
+        changed = await client.put(
+            "/v1/me/profile", json={"full_name": "Asha L", "phone": None}, headers=learner.headers
         )
-        assert cleared.json()["home_postcode"] is None
-        assert cleared.json()["full_name"] == "Asha L"
+        assert changed.json()["home_postcode"] == "YO10 5DD"
+        assert changed.json()["full_name"] == "Asha L"
+        assert changed.json()["phone"] is None
         other = await client.get("/v1/me/profile", headers=Learner(tokens).headers)
         assert other.json()["full_name"] is None
 
@@ -59,9 +60,8 @@ class TestProfile:
         await client.put("/v1/me/profile", json=FULL_PROFILE, headers=learner.headers)
         for field, value in (
             ("home_postcode", "NOT A POSTCODE"),
-            ("household_income_pence", -1),
-            ("household_income_pence", 12.5),
-            ("household_income_pence", "1000"),
+            ("household_income_band", "about 20k"),
+            ("household_income_band", 19000),
             ("email", "not-an-email"),
             ("phone", "call me"),
             ("date_of_birth", "14/03/2007"),
@@ -98,7 +98,7 @@ class TestProfile:
             f"/v1/applications/{application['id']}", headers=staff(tokens, world.provider_id)
         )
         assert seen.json()["applicant"]["email"] == "asha@example.org"
-        assert "household_income_pence" not in seen.json()["applicant"]
+        assert "household_income_band" not in seen.json()["applicant"]
 
 
 class TestExport:
@@ -120,7 +120,7 @@ class TestExport:
         assert exported.status_code == 200
         data = exported.json()
         assert data["learner_id"] == learner.id
-        assert data["profile"]["household_income_pence"] == 1_900_000
+        assert data["profile"]["household_income_band"] == "under_20k"
         assert {a["id"] for a in data["applications"]} == {application["id"], draft["id"]}
         sent = next(a for a in data["applications"] if a["id"] == application["id"])
         assert [h["to_status"] for h in sent["history"]] == ["draft", "submitted"]

@@ -200,7 +200,11 @@ async def test_the_demo_story_with_the_real_platform(
     assert second.status_code == 201, second.text
     second_bursary = await service.post(
         "/v1/bursary-applications",
-        json={"application_id": second.json()["id"], "scheme_id": str(DEMO_SCHEME)},
+        json={
+            "application_id": second.json()["id"],
+            "scheme_id": str(DEMO_SCHEME),
+            "answers": {"household_income_pence": 1_900_000},
+        },
         headers=learner,
     )
     assert second_bursary.status_code == 201, second_bursary.text

@@ -37,7 +37,7 @@ DEMO_PROFILE: dict[str, Any] = {
     "phone": "01904 770000",
     "address": "12 Heslington Lane, York",
     "home_postcode": "YO10 5DD",
-    "household_income_pence": 1_900_000,  # GBP 19,000 a year
+    "household_income_band": "under_20k",
     "care_leaver": False,
     "first_in_family": True,
     "young_carer": False,
@@ -45,6 +45,8 @@ DEMO_PROFILE: dict[str, Any] = {
     "estranged": False,
     "free_school_meals": True,
 }
+# What the demo learner answers in the bursary application (the profile holds only a band).
+DEMO_ANSWERS: dict[str, Any] = {"household_income_pence": 1_900_000}  # GBP 19,000 a year
 DEMO_STATEMENT = (
     "I have been building and fixing computers for my family and neighbours since I was twelve, "
     "and I want to turn that into a career in cloud and network engineering close to home."

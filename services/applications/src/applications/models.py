@@ -49,7 +49,7 @@ class LearnerProfile(Base, table=True):
     phone: str | None = Field(default=None, sa_type=String(30))
     address: str | None = Field(default=None, sa_type=String(1000))
     home_postcode: str | None = Field(default=None, sa_type=String(10))
-    household_income_pence: int | None = Field(default=None, sa_type=BigInteger)
+    household_income_band: str | None = Field(default=None, sa_type=String(20))
     care_leaver: bool | None = None
     first_in_family: bool | None = None
     young_carer: bool | None = None

@@ -30,6 +30,7 @@ from sqlmodel import col
 from applications.config import Settings
 from applications.database import next_change_seq, upsert_intake
 from applications.demo import (
+    DEMO_ANSWERS,
     DEMO_LEARNER_EMAIL,
     DEMO_LEARNER_PASSWORD,
     DEMO_PROFILE,
@@ -323,7 +324,7 @@ async def _store(
             scheme_id=uuid.UUID(scheme["id"]),
             scheme_name=scheme["name"],
             scheme_award_pence=scheme["award_pence"],
-            answers=profile_answers(profile, application.start_date),
+            answers={**profile_answers(profile, application.start_date), **DEMO_ANSWERS},
             eligible=bool(result["eligible"]),
             failed_rules=list(result.get("failed") or []),
             status=(
@@ -349,7 +350,10 @@ def seed(settings: Settings) -> SeedReport:
     with running("catalogue", settings.catalogue_url) as catalogue_url:
         intake = demo_intake(catalogue_url)
     start = date.fromisoformat(intake["start_date"])
-    answers = profile_answers(LearnerProfile(learner_id=learner, **DEMO_PROFILE), start)
+    answers = {
+        **profile_answers(LearnerProfile(learner_id=learner, **DEMO_PROFILE), start),
+        **DEMO_ANSWERS,
+    }
     try:
         with running("partnerships", settings.partnerships_url) as partnerships_url:
             verdict: tuple[dict[str, Any], dict[str, Any]] | None = demo_verdict(

@@ -22,6 +22,17 @@ class ApplicationStatus(StrEnum):
     enrolled = "enrolled"
 
 
+class IncomeBand(StrEnum):
+    """Household income per year, as a band: enough for a profile, never the exact figure (a
+    bursary that needs the figure asks for it in its own answers)."""
+
+    under_20k = "under_20k"
+    from_20k_to_30k = "20k_to_30k"
+    from_30k_to_45k = "30k_to_45k"
+    over_45k = "over_45k"
+    prefer_not_to_say = "prefer_not_to_say"
+
+
 class OfferType(StrEnum):
     conditional = "conditional"
     unconditional = "unconditional"

@@ -17,8 +17,8 @@ class BursaryApplicationCreate(BaseModel):
         default_factory=dict,
         max_length=50,
         description="Answers to the scheme's eligibility questions by field, e.g. "
-        '`{"care_leaver": true}`. Your profile fills in what you leave out (age on the course\'s '
-        "start date, postcode area, household income and circumstances).",
+        '`{"household_income_pence": 1900000}`. Your profile fills in what you leave out (age '
+        "on the course's start date, postcode area and circumstances).",
         examples=[{"first_in_family": True, "household_income_pence": 1_900_000}],
     )
 
@@ -45,6 +45,7 @@ class BursaryApplicationRead(BaseModel):
     status: BursaryStatus
     eligible: bool = Field(description="Whether the answers met the scheme's rules")
     failed_rules: list[FailedRuleRead] = Field(description="Why not, rule by rule")
+    reasons: list[str] = Field(description="Why not, in plain words (empty when eligible)")
     answers: dict[str, Any] = Field(description="The answers the scheme was checked against")
     award_pence: int = Field(description="The scheme's award")
     awarded_pence: int | None = Field(description="What was awarded, once it was")

@@ -74,6 +74,7 @@ def read(bursary: BursaryApplication) -> BursaryApplicationRead:
         status=BursaryStatus(bursary.status),
         eligible=bursary.eligible,
         failed_rules=[FailedRuleRead.model_validate(r) for r in bursary.failed_rules],
+        reasons=[str(r.get("reason", "")) for r in bursary.failed_rules],
         answers=bursary.answers,
         award_pence=bursary.scheme_award_pence,
         awarded_pence=bursary.awarded_pence,

@@ -47,7 +47,7 @@ async def get_profile(session: SessionDep, principal: Learner) -> LearnerProfile
 @router.put(
     "/me/profile",
     tags=["profile"],
-    summary="Save my learner profile (the whole of it: a field left out is cleared)",
+    summary="Save my learner profile (fields left out are kept; null clears one)",
     responses={**AUTH_ERRORS, **Unprocessable.schema_response()},
 )
 async def put_profile(
@@ -59,7 +59,7 @@ async def put_profile(
     if profile is None:
         profile = LearnerProfile(learner_id=me, created_at=now)
         session.add(profile)
-    for name, value in body.model_dump().items():
+    for name, value in body.model_dump(exclude_unset=True).items():
         setattr(profile, name, value)
     profile.updated_at = now
     await session.flush()

@@ -2,25 +2,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, Strict
+from pydantic import BaseModel, ConfigDict, Field
 
 from applications.application.schemas import ApplicationDetail
 from applications.bursary.schemas import BursaryApplicationRead
-from applications.vocab import Email, Name, Phone, Postcode, ShortText
-
-IncomePence = Annotated[
-    int,
-    Strict(),
-    Field(ge=0, le=100_000_000_000, description="Household income per year, in pence"),
-]
+from applications.vocab import Email, IncomeBand, Name, Phone, Postcode, ShortText
 
 
 class LearnerProfileUpdate(BaseModel):
-    """The whole profile (a field left out is cleared). Every field is optional, and is used
+    """Profile fields to save (a field left out is kept; null clears it). Every field is optional
+    and is used
     only for the learner's own applications: contact details for the providers they apply to,
-    the rest to prefill bursary eligibility answers."""
+    the rest to prefill bursary eligibility answers (age, postcode area, circumstances)."""
 
     model_config = ConfigDict(extra="forbid")
     full_name: Name | None = None
@@ -29,7 +23,7 @@ class LearnerProfileUpdate(BaseModel):
     phone: Phone | None = None
     address: ShortText | None = None
     home_postcode: Postcode | None = Field(default=None, examples=["YO10 5DD"])
-    household_income_pence: IncomePence | None = None
+    household_income_band: IncomeBand | None = None
     care_leaver: bool | None = None
     first_in_family: bool | None = Field(
         default=None, description="First in the family to study at this level"
@@ -51,7 +45,7 @@ class LearnerProfileRead(BaseModel):
     phone: str | None
     address: str | None
     home_postcode: str | None
-    household_income_pence: int | None
+    household_income_band: IncomeBand | None
     care_leaver: bool | None
     first_in_family: bool | None
     young_carer: bool | None

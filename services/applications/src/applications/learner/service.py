@@ -55,8 +55,6 @@ def profile_answers(profile: LearnerProfile | None, on: date) -> dict[str, objec
         answers["age"] = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
     if profile.home_postcode:
         answers["home_postcode_area"] = postcode_area(profile.home_postcode)
-    if profile.household_income_pence is not None:
-        answers["household_income_pence"] = profile.household_income_pence
     for name in (
         "care_leaver",
         "first_in_family",

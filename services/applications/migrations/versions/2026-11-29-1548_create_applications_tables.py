@@ -1,9 +1,9 @@
 """Create the applications tables: profiles, intakes, applications and their history, bursary
 applications, and the change counter of the changes feed.
 
-Revision ID: 6e038f07b577
+Revision ID: dcb59d40efbd
 Revises:
-Create Date: 2026-11-29 15:14:33.926057+00:00
+Create Date: 2026-11-29 15:48:02.903838+00:00
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = "6e038f07b577"
+revision: str = "dcb59d40efbd"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -48,7 +48,7 @@ def upgrade() -> None:
         sa.Column("phone", sa.String(length=30), nullable=True),
         sa.Column("address", sa.String(length=1000), nullable=True),
         sa.Column("home_postcode", sa.String(length=10), nullable=True),
-        sa.Column("household_income_pence", sa.BigInteger(), nullable=True),
+        sa.Column("household_income_band", sa.String(length=20), nullable=True),
         sa.Column("care_leaver", sa.Boolean(), nullable=True),
         sa.Column("first_in_family", sa.Boolean(), nullable=True),
         sa.Column("young_carer", sa.Boolean(), nullable=True),
