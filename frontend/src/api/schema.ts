@@ -3,7 +3,7 @@
 // - catalogue: pending GET /v1/courses, GET /v1/courses/suggest from frontend/contracts/catalogue.pending.json
 // - partnerships: services/partnerships/openapi.json
 // - applications: frontend/contracts/applications.openapi.json (the service has not committed its document yet)
-// - identity: frontend/contracts/identity.openapi.json (the service has not committed its document yet)
+// - identity: services/identity/openapi.json
 export interface paths {
     "/api/applications/v1/applications": {
         parameters: {
@@ -2773,16 +2773,31 @@ export interface components {
          * @description An RFC 9457 problem document.
          */
         "identity.Problem": {
-            /** Code */
-            code?: string | null;
-            /** Detail */
-            detail?: string | null;
-            /** Errors */
-            errors?: components["schemas"]["identity.FieldError"][] | null;
-            /** Instance */
-            instance?: string | null;
-            /** Request Id */
-            request_id?: string | null;
+            /**
+             * Code
+             * @default null
+             */
+            code: string | null;
+            /**
+             * Detail
+             * @default null
+             */
+            detail: string | null;
+            /**
+             * Errors
+             * @default null
+             */
+            errors: components["schemas"]["identity.FieldError"][] | null;
+            /**
+             * Instance
+             * @default null
+             */
+            instance: string | null;
+            /**
+             * Request Id
+             * @default null
+             */
+            request_id: string | null;
             /** Status */
             status: number;
             /** Title */
@@ -6386,8 +6401,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Forbidden */
@@ -6396,8 +6410,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Not found */
@@ -6406,8 +6419,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Conflict */
@@ -6416,8 +6428,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -6426,8 +6437,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
         };
@@ -6461,8 +6471,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Forbidden */
@@ -6471,8 +6480,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Not found */
@@ -6481,8 +6489,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -6491,8 +6498,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
         };
@@ -6525,8 +6531,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Forbidden */
@@ -6535,8 +6540,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Not found */
@@ -6545,8 +6549,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -6555,8 +6558,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
         };
@@ -6585,8 +6587,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Forbidden */
@@ -6595,8 +6596,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Not found */
@@ -6605,8 +6605,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -6615,8 +6614,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
         };
@@ -6649,8 +6647,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Forbidden */
@@ -6659,8 +6656,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Not found */
@@ -6669,8 +6665,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Conflict */
@@ -6679,8 +6674,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -6689,8 +6683,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
         };
@@ -6723,8 +6716,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Forbidden */
@@ -6733,8 +6725,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Not found */
@@ -6743,8 +6734,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Conflict */
@@ -6753,8 +6743,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description The invitation was used, withdrawn or expired */
@@ -6763,8 +6752,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -6773,8 +6761,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
         };
@@ -6829,8 +6816,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Authentication required */
@@ -6839,8 +6825,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
         };
@@ -6869,8 +6854,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
         };
@@ -6901,8 +6885,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Forbidden */
@@ -6911,8 +6894,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Not found */
@@ -6921,8 +6903,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Conflict */
@@ -6931,8 +6912,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -6941,8 +6921,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
         };
@@ -6978,8 +6957,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Forbidden */
@@ -6988,8 +6966,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Not found */
@@ -6998,8 +6975,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Conflict */
@@ -7008,8 +6984,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -7018,8 +6993,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
         };
@@ -7052,8 +7026,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Forbidden */
@@ -7062,8 +7035,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Not found */
@@ -7072,8 +7044,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Conflict */
@@ -7082,8 +7053,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -7092,8 +7062,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
         };
@@ -7128,8 +7097,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Forbidden */
@@ -7138,8 +7106,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Not found */
@@ -7148,8 +7115,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Conflict */
@@ -7158,8 +7124,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -7168,8 +7133,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
         };
@@ -7205,8 +7169,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Forbidden */
@@ -7215,8 +7178,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Not found */
@@ -7225,8 +7187,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Conflict */
@@ -7235,8 +7196,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -7245,8 +7205,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
         };
@@ -7315,8 +7274,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Client authentication failed */
@@ -7325,8 +7283,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Too many requests */
@@ -7335,8 +7292,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
         };
@@ -7373,8 +7329,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Forbidden */
@@ -7383,8 +7338,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Not found */
@@ -7393,8 +7347,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Conflict */
@@ -7403,8 +7356,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -7413,8 +7365,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
         };
@@ -7447,8 +7398,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -7457,8 +7407,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
         };
@@ -7489,8 +7438,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Forbidden */
@@ -7499,8 +7447,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Not found */
@@ -7509,8 +7456,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Conflict */
@@ -7519,8 +7465,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -7529,8 +7474,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
         };
@@ -7565,8 +7509,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Forbidden */
@@ -7575,8 +7518,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Not found */
@@ -7585,8 +7527,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description Conflict */
@@ -7595,8 +7536,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -7605,8 +7545,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["identity.Problem"];
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["identity.Problem"];
                 };
             };
         };
