@@ -43,6 +43,7 @@ async def app(database_url: str, tokens: TokenFactory) -> AsyncIterator[FastAPI]
     )
     application = build_app(settings)
     async with LifespanManager(application):
+        await application.state.search.wait_ready()
         yield application
 
 
@@ -51,3 +52,4 @@ async def client(app: FastAPI, database_url: str) -> AsyncIterator[AsyncClient]:
     async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as c:
         yield c
     delete_all_rows(database_url, metadata)
+    await app.state.search.rebuild()  # the rows went behind the change log's back
