@@ -63,7 +63,7 @@ KEYWORD_FIELDS = (
 )
 FACETS = ("sector", "level", "qualification", "delivery_mode", "study_mode", "institute", "region")
 SORTS = ("relevance", "start_date", "distance", "title")
-FUZZY_BELOW = 3  # fewer exact matches than this and misspellings are tried
+FUZZY_BELOW = 3  # fewer matches than this, and words found nowhere are matched fuzzily
 FUZZY_MIN_CHARS = 4
 SEP = "\x1f"  # sorts below every printable character, so 'abc' orders before 'abc d'
 NO_DATE = "9999-12-31"
@@ -389,7 +389,7 @@ class CourseIndex:
             return self._term(name, values[0])
         return Query.term_set_query(self.schema, name, values)
 
-    def _clause(self, clause: Clause, *, fuzzy: bool) -> Query | None:
+    def _clause(self, clause: Clause, *, fuzzy: bool = False) -> Query | None:
         terms = clause.terms
         if not terms:
             return None
@@ -400,22 +400,39 @@ class CourseIndex:
             else:
                 q = Query.phrase_query(self.schema, name, [(pos, t) for pos, t in terms])
             per_field.append((Occur.Should, Query.boost_query(q, boost)))
-        if fuzzy and not clause.quoted and not clause.negated:
+        if fuzzy:
             plain = plain_tokens(clause.text)
-            if len(plain) == 1 and len(plain[0]) >= FUZZY_MIN_CHARS:
-                distance = 1 if len(plain[0]) < 9 else 2
-                for name, boost in FUZZY_FIELDS.items():
-                    q = Query.fuzzy_term_query(self.schema, name, plain[0], distance)
-                    per_field.append((Occur.Should, Query.boost_query(q, boost)))
+            distance = 1 if len(plain[0]) < 9 else 2
+            for name, boost in FUZZY_FIELDS.items():
+                q = Query.fuzzy_term_query(self.schema, name, plain[0], distance)
+                per_field.append((Occur.Should, Query.boost_query(q, boost)))
         return Query.boolean_query(per_field)
 
-    def text_query(self, text: TextQuery, *, fuzzy: bool = False) -> Query | None:
+    def misspelt(self, searcher: tantivy.Searcher, text: TextQuery) -> frozenset[Clause]:
+        """Wanted single words that no course contains at all (so likely mistyped)."""
+        out = set()
+        for clause in text.wanted:
+            terms = clause.terms
+            plain = plain_tokens(clause.text)
+            if clause.quoted or len(terms) != 1 or len(plain) != 1:
+                continue
+            if len(plain[0]) < FUZZY_MIN_CHARS:
+                continue
+            if all(searcher.doc_freq(name, terms[0][1]) == 0 for name in RANKED_FIELDS):
+                out.add(clause)
+        return frozenset(out)
+
+    def text_query(
+        self, text: TextQuery, *, fuzzy: frozenset[Clause] = frozenset()
+    ) -> Query | None:
+        """Every wanted clause must match (those in ``fuzzy`` may match a close spelling), no
+        excluded clause may."""
         parts: list[tuple[tantivy.Occur, Query]] = []
         for clause in text.wanted:
-            q = self._clause(clause, fuzzy=fuzzy)
+            q = self._clause(clause, fuzzy=clause in fuzzy)
             if q is not None:
                 parts.append((Occur.Must, q))
-        excluded = [q for c in text.excluded if (q := self._clause(c, fuzzy=False)) is not None]
+        excluded = [q for c in text.excluded if (q := self._clause(c)) is not None]
         if not parts and not excluded:
             return None
         if not parts:
@@ -513,8 +530,9 @@ class CourseIndex:
         query = _all([q for q in (text, *filters.values()) if q is not None])
         fuzzy = False
         total = _count(searcher.search(query, 1, count=True))
-        if text is not None and req.text is not None and req.text.wanted and total < FUZZY_BELOW:
-            fuzzy_text = self.text_query(req.text, fuzzy=True)
+        if text is not None and req.text is not None and total < FUZZY_BELOW:
+            misspelt = self.misspelt(searcher, req.text)
+            fuzzy_text = self.text_query(req.text, fuzzy=misspelt) if misspelt else None
             if fuzzy_text is not None:
                 fuzzy_query = _all([fuzzy_text, *filters.values()])
                 fuzzy_total = _count(searcher.search(fuzzy_query, 1, count=True))
