@@ -16,6 +16,7 @@ from servicekit.testing.tokens import TokenFactory
 from catalogue.config import SERVICE_ROOT, Settings
 from catalogue.main import build_app
 from catalogue.models import metadata
+from tests.search_world import SearchWorld, build_search_world
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -53,3 +54,22 @@ async def client(app: FastAPI, database_url: str) -> AsyncIterator[AsyncClient]:
         yield c
     delete_all_rows(database_url, metadata)
     await app.state.search.rebuild()  # the rows went behind the change log's back
+
+
+@pytest.fixture(scope="module")
+async def search_world(
+    app: FastAPI, database_url: str, tokens: TokenFactory
+) -> AsyncIterator[SearchWorld]:
+    """A small realistic catalogue shared by a module's read-only tests."""
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as c:
+        built = await build_search_world(c, tokens)
+    yield built
+    delete_all_rows(database_url, metadata)
+    await app.state.search.rebuild()
+
+
+@pytest.fixture
+async def api(app: FastAPI, search_world: SearchWorld) -> AsyncIterator[AsyncClient]:
+    """A client for read-only tests on ``search_world`` (nothing is wiped afterwards)."""
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as c:
+        yield c

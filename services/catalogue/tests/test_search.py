@@ -6,36 +6,19 @@ both, which is what "one search implementation for both databases" promises.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
-from httpx import ASGITransport, AsyncClient
-from servicekit.testing.databases import delete_all_rows
-from servicekit.testing.tokens import TokenFactory
+from httpx import AsyncClient
 
-from catalogue.models import metadata
 from catalogue.search.schemas import CourseSearchPage, Suggestions
-from tests.search_world import SearchWorld, build_search_world
-
-
-@pytest.fixture(scope="module")
-async def world(
-    app: FastAPI, database_url: str, tokens: TokenFactory
-) -> AsyncIterator[SearchWorld]:
-    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as c:
-        built = await build_search_world(c, tokens)
-    yield built
-    delete_all_rows(database_url, metadata)
-    await app.state.search.rebuild()
+from tests.search_world import SearchWorld
 
 
 @pytest.fixture
-async def api(app: FastAPI, world: SearchWorld) -> AsyncIterator[AsyncClient]:
-    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as c:
-        yield c
+def world(search_world: SearchWorld) -> SearchWorld:
+    return search_world
 
 
 async def search(api: AsyncClient, **params: Any) -> dict[str, Any]:
