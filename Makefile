@@ -9,7 +9,11 @@ VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
 SERVICES := catalogue
 SVC ?= $(SERVICES)
+N ?= 100000
+SEED ?= 1
 
+
+.PHONY: seed-large bench-search
 .PHONY: help install migrate seed run test test-py lint fmt typecheck check-migrations clean
 
 help: ## List the targets
@@ -27,6 +31,12 @@ migrate: install ## Migrate every service's database to head
 
 seed: migrate ## Load the demo data (idempotent)
 	$(BIN)/catalogue seed
+
+seed-large: migrate ## Fill the catalogue with N synthetic courses: make seed-large N=100000 SEED=1
+	$(BIN)/catalogue seed-large --count $(N) --seed $(SEED)
+
+bench-search: install ## Course search benchmark (PostgreSQL and SQLite, 100,000 courses)
+	$(BIN)/python services/catalogue/bench/bench_search.py
 
 run: seed ## Install, migrate, seed and serve the platform on 127.0.0.1
 	$(BIN)/uvicorn catalogue.main:app --host 127.0.0.1 --port 8001 --loop uvloop --http httptools --no-access-log

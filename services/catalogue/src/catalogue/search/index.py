@@ -3,7 +3,7 @@
 One document per course (drafts and archived courses too, filtered by who may see them), with:
 
 - ranked text fields (stemmed): title (weighted highest), sector, attributes (qualification,
-  level, modes), summary, provider and institute names, description;
+  level, modes), provider and institute names, summary with description;
 - unstemmed copies of the short texts, for fuzzy matching when the plain query finds little;
 - keyword fields for every filter and facet (fast fields, so tantivy counts facets itself);
 - intake start and application-deadline days, the course's campuses (for place searches), sort
@@ -45,9 +45,8 @@ RANKED_FIELDS: dict[str, float] = {
     "title": 4.0,
     "sector_text": 2.0,
     "attrs": 1.5,
-    "summary": 1.5,
     "orgs": 1.0,
-    "description": 0.6,
+    "body": 1.0,  # summary and description
 }
 FUZZY_FIELDS: dict[str, float] = {"title_plain": 2.0, "text_plain": 1.0}
 KEYWORD_FIELDS = (
@@ -69,6 +68,9 @@ SEP = "\x1f"  # sorts below every printable character, so 'abc' orders before 'a
 NO_DATE = "9999-12-31"
 SUGGEST_LIMIT = 10
 WRITER_HEAP = 64_000_000
+BUILD_HEAP = 400_000_000  # one segment for a national catalogue: faster sorted searches
+HIDDEN = ("draft", "archived")
+Clauses = list[tuple[tantivy.Occur, Query]]
 
 
 def _schema() -> tantivy.Schema:
@@ -174,9 +176,9 @@ class CampusGeo:
 
     def __init__(self, ref: Reference) -> None:
         self.version = ref.version
-        self.ids = [str(c) for c in ref.campuses]
+        campuses = sorted(ref.campuses.values(), key=lambda c: str(c.id))  # same on every backend
+        self.ids = [str(c.id) for c in campuses]
         self.position = {cid: i for i, cid in enumerate(self.ids)}
-        campuses = list(ref.campuses.values())
         self.lat = np.radians(np.array([c.latitude for c in campuses], dtype=np.float64))
         self.lng = np.radians(np.array([c.longitude for c in campuses], dtype=np.float64))
 
@@ -252,66 +254,81 @@ class CourseIndex:
     def __init__(self, ref: Reference, today: date) -> None:
         self.schema = _schema()
         self.index = _new_index(self.schema)
-        self.writer = self.index.writer(heap_size=WRITER_HEAP, num_threads=1)
+        self.writer = self.index.writer(heap_size=BUILD_HEAP, num_threads=1)
         self.ref = ref
         self.today = today
         self._geo: CampusGeo | None = None
-        self._published: dict[uuid.UUID, tuple[str, uuid.UUID]] = {}  # id -> (title key, sector)
+        self._uuids: dict[str, uuid.UUID] = {}
+        self._published: dict[str, tuple[str, uuid.UUID]] = {}  # id -> (title key, sector)
         self._title_counts: Counter[str] = Counter()
         self._titles: dict[str, str] = {}
         self._sector_counts: Counter[uuid.UUID] = Counter()
+        self._touched: set[str] = set()
+        self._building = True
         self.suggestions = SuggestIndex()
         self.documents = 0
 
     # -- writing --------------------------------------------------------------------------------
 
-    def put(
-        self, rows: Iterable[CourseRow], deleted: Iterable[uuid.UUID] = (), *, fresh: bool = False
-    ) -> None:
-        """Replace the documents of ``rows`` and remove those of ``deleted`` (not yet committed)."""
-        touched: set[str] = set()
+    def put(self, rows: Iterable[CourseRow], deleted: Iterable[str] = ()) -> None:
+        """Replace the documents of ``rows`` and remove those of ``deleted`` (until ``commit``)."""
         for course_id in deleted:
-            self.writer.delete_documents_by_term("id", str(course_id))
-            self._unpublish(course_id, touched)
+            self.writer.delete_documents_by_term("id", course_id)
+            self._unpublish(course_id)
         for row in rows:
-            if not fresh:
-                self.writer.delete_documents_by_term("id", str(row.id))
-                self._unpublish(row.id, touched)
+            if not self._building:
+                self.writer.delete_documents_by_term("id", row.id)
+                self._unpublish(row.id)
             self.writer.add_document(self._document(row))
             if row.fields["status"] == "published":
                 key = row.fields["title"].casefold()
-                self._published[row.id] = (key, row.fields["sector_id"])
+                sector_id = self._uuid(row.fields["sector_id"])
+                self._published[row.id] = (key, sector_id)
                 self._title_counts[key] += 1
                 self._titles.setdefault(key, row.fields["title"])
-                self._sector_counts[row.fields["sector_id"]] += 1
-                touched.add(key)
-        for key in touched:
-            count = self._title_counts.get(key, 0)
-            if count <= 0:
-                self._title_counts.pop(key, None)
-                self._titles.pop(key, None)
-            self.suggestions.put(key, self._titles.get(key, key), count, fresh=fresh)
+                self._sector_counts[sector_id] += 1
+                self._touched.add(key)
 
-    def _unpublish(self, course_id: uuid.UUID, touched: set[str]) -> None:
+    def _unpublish(self, course_id: str) -> None:
         previous = self._published.pop(course_id, None)
         if previous is not None:
             key, sector_id = previous
             self._title_counts[key] -= 1
             self._sector_counts[sector_id] -= 1
-            touched.add(key)
+            self._touched.add(key)
 
     def commit(self) -> None:
+        """Make every ``put`` so far visible to searches and type-ahead."""
         self.writer.commit()
+        if self._building:  # the build's big buffer is not needed for small updates
+            self._building = False
+            del self.writer
+            self.writer = self.index.writer(heap_size=WRITER_HEAP, num_threads=1)
         self.index.reload()
+        for key in self._touched:
+            count = self._title_counts.get(key, 0)
+            if count <= 0:
+                self._title_counts.pop(key, None)
+            self.suggestions.put(key, self._titles.get(key, key), count)
+            if count <= 0:
+                self._titles.pop(key, None)
+        self._touched.clear()
         self.suggestions.commit()
         self.documents = self.index.searcher().num_docs
+
+    def _uuid(self, text: str) -> uuid.UUID:
+        value = self._uuids.get(text)
+        if value is None:
+            value = self._uuids[text] = uuid.UUID(text)
+        return value
 
     def _document(self, row: CourseRow) -> tantivy.Document:
         f = row.fields
         ref = self.ref
-        sector = ref.sectors.get(f["sector_id"])
-        institute = ref.institutes.get(f["institute_id"])
-        provider_name = ref.providers.get(f["provider_id"], "")
+        sector = ref.sectors.get(self._uuid(f["sector_id"]))
+        institute = ref.institutes.get(self._uuid(f["institute_id"]))
+        provider_id = self._uuid(f["provider_id"])
+        provider_name = ref.providers.get(provider_id, "")
         institute_name = institute.name if institute else ""
         attrs = " ".join(
             (
@@ -325,19 +342,18 @@ class CourseIndex:
         orgs = f"{provider_name} {institute_name}"
         campuses = list(dict.fromkeys(i.campus_id for i in row.intakes))
         if not campuses:
-            campuses = list(ref.campuses_by_provider.get(f["provider_id"], []))
+            campuses = [str(c) for c in ref.campuses_by_provider.get(provider_id, [])]
         upcoming = next_intake(row.intakes, self.today)
         title_key = f"{f['title'].casefold()}{SEP}{f['id']}"
 
         doc = tantivy.Document()
-        doc.add_text("id", str(f["id"]))
+        doc.add_text("id", f["id"])
         doc.add_text("slug", f["slug"])
         doc.add_text("title", f["title"])
         doc.add_text("sector_text", sector_name)
         doc.add_text("attrs", attrs)
-        doc.add_text("summary", f["summary"])
         doc.add_text("orgs", orgs)
-        doc.add_text("description", f["description"])
+        doc.add_text("body", f"{f['summary']}\n{f['description']}")
         doc.add_text("title_plain", f["title"])
         doc.add_text("text_plain", f"{f['summary']} {sector_name} {attrs} {orgs}")
         doc.add_text("status", f["status"])
@@ -345,12 +361,12 @@ class CourseIndex:
         doc.add_text("qualification", f["qualification"])
         doc.add_text("delivery_mode", f["delivery_mode"])
         doc.add_text("study_mode", f["study_mode"])
-        doc.add_text("institute", str(f["institute_id"]))
-        doc.add_text("provider", str(f["provider_id"]))
+        doc.add_text("institute", f["institute_id"])
+        doc.add_text("provider", f["provider_id"])
         if institute is not None:
             doc.add_text("region", str(institute.region_id))
         for campus_id in campuses:
-            doc.add_text("campus", str(campus_id))
+            doc.add_text("campus", campus_id)
         doc.add_integer("level", int(f["level"]))
         for intake in row.intakes:
             doc.add_integer("start_day", _day(intake.start_date))
@@ -361,15 +377,15 @@ class CourseIndex:
         payload = {k: _iso(v) for k, v in f.items()}
         payload["_intakes"] = [
             [
-                str(i.id),
-                str(i.campus_id),
+                i.id,
+                i.campus_id,
                 i.start_date.isoformat(),
                 i.application_deadline.isoformat(),
                 i.capacity,
             ]
             for i in row.intakes
         ]
-        payload["_campuses"] = [str(c) for c in campuses]
+        payload["_campuses"] = campuses
         doc.add_bytes("payload", json.dumps(payload, separators=(",", ":")).encode())
         return doc
 
@@ -384,16 +400,20 @@ class CourseIndex:
         return Query.term_query(self.schema, name, value)
 
     def _any_of(self, name: str, values: Iterable[Any]) -> Query:
+        """One of ``values`` (a disjunction of terms: tantivy's term-set query costs a fixed
+        ~0.2 ms even for one term and is slower up to thousands)."""
         values = list(values)
         if len(values) == 1:
             return self._term(name, values[0])
-        return Query.term_set_query(self.schema, name, values)
+        if len(values) > 4096:
+            return Query.term_set_query(self.schema, name, values)
+        return Query.boolean_query([(Occur.Should, self._term(name, v)) for v in values])
 
     def _clause(self, clause: Clause, *, fuzzy: bool = False) -> Query | None:
         terms = clause.terms
         if not terms:
             return None
-        per_field: list[tuple[tantivy.Occur, Query]] = []
+        per_field: Clauses = []
         for name, boost in RANKED_FIELDS.items():
             if len(terms) == 1:
                 q = self._term(name, terms[0][1])
@@ -422,44 +442,46 @@ class CourseIndex:
                 out.add(clause)
         return frozenset(out)
 
-    def text_query(
-        self, text: TextQuery, *, fuzzy: frozenset[Clause] = frozenset()
-    ) -> Query | None:
+    def text_clauses(self, text: TextQuery, *, fuzzy: frozenset[Clause] = frozenset()) -> Clauses:
         """Every wanted clause must match (those in ``fuzzy`` may match a close spelling), no
         excluded clause may."""
-        parts: list[tuple[tantivy.Occur, Query]] = []
+        out: Clauses = []
         for clause in text.wanted:
             q = self._clause(clause, fuzzy=clause in fuzzy)
             if q is not None:
-                parts.append((Occur.Must, q))
-        excluded = [q for c in text.excluded if (q := self._clause(c)) is not None]
-        if not parts and not excluded:
-            return None
-        if not parts:
-            parts.append((Occur.Must, Query.all_query()))
-        parts += [(Occur.MustNot, q) for q in excluded]
-        return Query.boolean_query(parts)
+                out.append((Occur.Must, q))
+        for clause in text.excluded:
+            q = self._clause(clause)
+            if q is not None:
+                out.append((Occur.MustNot, q))
+        return out
 
-    def _visibility(self, visibility: Visibility) -> Query | None:
+    def _visibility(self, visibility: Visibility) -> tuple[tantivy.Occur, Query] | None:
         if visibility.everything:
             return None
-        published = self._term("status", "published")
+        hidden = self._any_of("status", HIDDEN)
         own: list[Query] = []
         if visibility.providers:
             own.append(self._any_of("provider", sorted(str(p) for p in visibility.providers)))
         if visibility.institutes:
             own.append(self._any_of("institute", sorted(str(i) for i in visibility.institutes)))
-        if not own:
-            return published
-        return Query.boolean_query([(Occur.Should, q) for q in (published, *own)])
+        if not own:  # excluding the few hidden courses is far cheaper than requiring the many
+            return (Occur.MustNot, hidden)
+        published = self._term("status", "published")
+        return (Occur.Must, Query.boolean_query([(Occur.Should, q) for q in (published, *own)]))
 
-    def filters(self, req: SearchRequest, today: date) -> dict[str, Query]:
+    def filters(
+        self,
+        req: SearchRequest,
+        today: date,
+        distances: np.ndarray[Any, np.dtype[np.float64]] | None,
+    ) -> dict[str, tuple[tantivy.Occur, Query]]:
         """Every restriction by name, so a facet can leave out its own."""
-        f: dict[str, Query] = {}
+        f: dict[str, tuple[tantivy.Occur, Query]] = {}
         if (visible := self._visibility(req.visibility)) is not None:
             f["visibility"] = visible
         if req.sectors:
-            f["sector"] = self._any_of("sector", req.sectors)
+            f["sector"] = (Occur.Must, self._any_of("sector", req.sectors))
         levels: list[Query] = []
         if req.levels:
             levels.append(self._any_of("level", req.levels))
@@ -474,7 +496,7 @@ class CourseIndex:
                 )
             )
         if levels:
-            f["level"] = levels[0] if len(levels) == 1 else _all(levels)
+            f["level"] = (Occur.Must, _all([(Occur.Must, q) for q in levels]))
         for name, values in (
             ("qualification", req.qualifications),
             ("delivery_mode", req.delivery_modes),
@@ -482,18 +504,18 @@ class CourseIndex:
             ("status", req.statuses),
         ):
             if values:
-                f[name] = self._any_of(name, values)
+                f[name] = (Occur.Must, self._any_of(name, values))
         for name, ids in (
             ("institute", req.institutes),
             ("provider", req.providers),
             ("region", req.regions),
         ):
             if ids:
-                f[name] = self._any_of(name, sorted(str(i) for i in ids))
+                f[name] = (Occur.Must, self._any_of(name, sorted(str(i) for i in ids)))
         if req.slug:
-            f["slug"] = self._term("slug", req.slug)
+            f["slug"] = (Occur.Must, self._term("slug", req.slug))
         if req.starts_after or req.starts_before:
-            f["starts"] = Query.range_query(
+            starts = Query.range_query(
                 self.schema,
                 "start_day",
                 tantivy.FieldType.Integer,
@@ -501,6 +523,7 @@ class CourseIndex:
                 _day(req.starts_before) if req.starts_before else _day(date.max),
                 use_inverted_index=True,
             )
+            f["starts"] = (Occur.Must, starts)
         if req.has_open_intake is not None:
             open_intake = Query.range_query(
                 self.schema,
@@ -510,45 +533,42 @@ class CourseIndex:
                 _day(date.max),
                 use_inverted_index=True,
             )
-            f["open"] = (
-                open_intake
-                if req.has_open_intake
-                else Query.boolean_query(
-                    [(Occur.Must, Query.all_query()), (Occur.MustNot, open_intake)]
-                )
+            f["open"] = (Occur.Must if req.has_open_intake else Occur.MustNot, open_intake)
+        if distances is not None and req.radius_km is not None:
+            campus_ids = self.geo().ids
+            within = [campus_ids[i] for i in np.flatnonzero(distances <= req.radius_km)]
+            f["radius"] = (
+                Occur.Must,
+                self._any_of("campus", within) if within else Query.empty_query(),
             )
-        if req.origin is not None and req.radius_km is not None:
-            distances = self.geo().distances(req.origin)
-            within = [self.geo().ids[i] for i in np.flatnonzero(distances <= req.radius_km)]
-            f["radius"] = self._any_of("campus", within) if within else Query.empty_query()
         return f
 
     def search(self, req: SearchRequest, today: date) -> dict[str, Any]:
         searcher = self.index.searcher()
-        filters = self.filters(req, today)
-        text = self.text_query(req.text) if req.text is not None else None
-        query = _all([q for q in (text, *filters.values()) if q is not None])
-        fuzzy = False
-        total = _count(searcher.search(query, 1, count=True))
-        if text is not None and req.text is not None and total < FUZZY_BELOW:
-            misspelt = self.misspelt(searcher, req.text)
-            fuzzy_text = self.text_query(req.text, fuzzy=misspelt) if misspelt else None
-            if fuzzy_text is not None:
-                fuzzy_query = _all([fuzzy_text, *filters.values()])
-                fuzzy_total = _count(searcher.search(fuzzy_query, 1, count=True))
-                if fuzzy_total > total:
-                    text, query, total, fuzzy = fuzzy_text, fuzzy_query, fuzzy_total, True
-
-        sort = req.sort
-        if sort == "relevance" and text is None:
-            sort = "title"
         distances = self.geo().distances(req.origin) if req.origin is not None else None
-        if req.offset >= total:
-            addresses: list[tantivy.DocAddress] = []
-        elif sort == "distance" and distances is not None:
-            addresses = self._by_distance(searcher, query, req, distances, ranked=text is not None)
-        else:
-            addresses = self._page(searcher, query, sort, req.limit, req.offset)
+        filters = self.filters(req, today, distances)
+        text = self.text_clauses(req.text) if req.text is not None else []
+        ranked = any(occur == Occur.Must for occur, _ in text)
+        sort = req.sort
+        if sort == "relevance" and not ranked:
+            sort = "title"
+        if sort == "distance" and distances is None:
+            sort = "title"
+        radius = filters["radius"][1] if "radius" in filters else None
+        total, addresses = self._run(
+            searcher, [*text, *filters.values()], sort, req, distances, radius, ranked
+        )
+        fuzzy = False
+        if req.text is not None and ranked and total < FUZZY_BELOW:
+            misspelt = self.misspelt(searcher, req.text)
+            if misspelt:
+                fuzzy_text = self.text_clauses(req.text, fuzzy=misspelt)
+                clauses = [*fuzzy_text, *filters.values()]
+                fuzzy_total, fuzzy_addresses = self._run(
+                    searcher, clauses, sort, req, distances, radius, ranked
+                )
+                if fuzzy_total > total:
+                    text, total, addresses, fuzzy = fuzzy_text, fuzzy_total, fuzzy_addresses, True
 
         items = [self._item(searcher.doc(a), distances, today) for a in addresses]
         return {
@@ -561,22 +581,37 @@ class CourseIndex:
             "facets": self._facets(searcher, text, filters, req) if req.facets else None,
         }
 
-    def _page(
-        self, searcher: tantivy.Searcher, query: Query, sort: str, limit: int, offset: int
-    ) -> list[tantivy.DocAddress]:
+    def _run(
+        self,
+        searcher: tantivy.Searcher,
+        clauses: Clauses,
+        sort: str,
+        req: SearchRequest,
+        distances: np.ndarray[Any, np.dtype[np.float64]] | None,
+        radius: Query | None,
+        ranked: bool,
+    ) -> tuple[int, list[tantivy.DocAddress]]:
+        """How many match, and the page's documents in order (one pass where possible)."""
+        query = _all(clauses)
+        if sort == "distance" and distances is not None:
+            total = _count(searcher.search(query, 1, count=True))
+            if req.offset >= total:
+                return total, []
+            # the walk visits only campuses within the radius: the radius clause is redundant
+            walk = _all([clause for clause in clauses if clause[1] is not radius])
+            return total, self._by_distance(searcher, walk, req, distances, total, ranked)
         if sort == "relevance":
-            result = searcher.search(query, limit, count=False, offset=offset)
+            result = searcher.search(query, req.limit, count=True, offset=req.offset)
         else:
-            key = "start_key" if sort == "start_date" else "title_key"
             result = searcher.search(
                 query,
-                limit,
-                count=False,
-                offset=offset,
-                order_by_field=key,
+                req.limit,
+                count=True,
+                offset=req.offset,
+                order_by_field="start_key" if sort == "start_date" else "title_key",
                 order=tantivy.Order.Asc,
             )
-        return [address for _, address in result.hits]
+        return _count(result), [address for _, address in result.hits]
 
     def _by_distance(
         self,
@@ -584,48 +619,66 @@ class CourseIndex:
         query: Query,
         req: SearchRequest,
         distances: np.ndarray[Any, np.dtype[np.float64]],
-        *,
+        total: int,
         ranked: bool,
     ) -> list[tantivy.DocAddress]:
-        """Nearest first: walk the campuses that hold matches outwards; each course is placed at
-        its nearest campus (later campuses exclude the courses already placed). Within one
-        campus, by relevance (or title). Courses with no campus at all come last."""
+        """Nearest first. Each course belongs at its nearest campus, so campuses are visited
+        outwards: rings of 8, 16, 32… nearest campuses are counted at once (skipping empty
+        rings and rings wholly before the page), and a ring holding the page is halved until
+        single campuses remain, whose courses are then read in relevance (or title) order.
+        Courses already placed are excluded from farther campuses. Courses with no campus come
+        last."""
         geo = self.geo()
-        counts = searcher.aggregate(query, {"c": {"terms": {"field": "campus", "size": 65000}}})
-        with_hits = [
-            geo.position[b["key"]] for b in counts["c"]["buckets"] if b["key"] in geo.position
-        ]
-        with_hits.sort(key=lambda i: (float(distances[i]), geo.ids[i]))
+        order = np.argsort(distances, kind="stable")
         if req.radius_km is not None:
-            with_hits = [i for i in with_hits if distances[i] <= req.radius_km]
+            order = order[distances[order] <= req.radius_km]
+        ids = [geo.ids[i] for i in order]
+        end = req.offset + req.limit
         out: list[tantivy.DocAddress] = []
-        skipped = 0
         placed: list[str] = []
-        wanted_end = req.offset + req.limit
-        for i in with_hits:
-            campus = geo.ids[i]
-            parts = [(Occur.Must, query), (Occur.Must, self._term("campus", campus))]
+        done = 0  # courses placed so far
+
+        def restricted(campuses: list[str]) -> Query:
+            parts: Clauses = [(Occur.Must, query), (Occur.Must, self._any_of("campus", campuses))]
             if placed:
                 parts.append((Occur.MustNot, self._any_of("campus", placed)))
-            local_offset = max(0, req.offset - skipped)
-            result = self._ordered(
-                searcher,
-                Query.boolean_query(parts),
-                wanted_end - skipped - local_offset,
-                local_offset,
-                ranked,
-            )
-            out += result[1]
-            skipped += result[0]
-            placed.append(campus)
-            if skipped >= wanted_end:
-                return out[: req.limit]
-        if skipped < wanted_end:
+            return Query.boolean_query(parts)
+
+        def walk(campuses: list[str]) -> None:
+            nonlocal done
+            if done >= end or not campuses:
+                return
+            if len(campuses) == 1:
+                skip = max(0, req.offset - done)
+                found, hits = self._ordered(
+                    searcher, restricted(campuses), end - done - skip, skip, ranked
+                )
+                out.extend(hits)
+                done += found
+                if found:
+                    placed.extend(campuses)
+                return
+            found = _count(searcher.search(restricted(campuses), 1, count=True))
+            if found == 0:
+                return
+            if done + found <= req.offset:  # wholly before the page
+                done += found
+                placed.extend(campuses)
+                return
+            middle = len(campuses) // 2
+            walk(campuses[:middle])
+            walk(campuses[middle:])
+
+        start, ring = 0, 8
+        while start < len(ids) and done < end and done < total:
+            walk(ids[start : start + ring])
+            start, ring = start + ring, ring * 2
+        if done < end and done < total and req.radius_km is None:
             nowhere = Query.boolean_query(
                 [(Occur.Must, query), (Occur.MustNot, Query.exists_query("campus"))]
             )
-            local_offset = max(0, req.offset - skipped)
-            out += self._ordered(searcher, nowhere, wanted_end - skipped, local_offset, ranked)[1]
+            skip = max(0, req.offset - done)
+            out += self._ordered(searcher, nowhere, end - done - skip, skip, ranked)[1]
         return out[: req.limit]
 
     def _ordered(
@@ -671,15 +724,15 @@ class CourseIndex:
         item["distance_km"] = None
         item["nearest_campus"] = None
         if distances is not None:
-            geo = self.geo()
+            position = self.geo().position
             nearest = min(
-                (c for c in campuses if c in geo.position),
-                key=lambda c: float(distances[geo.position[c]]),
+                (c for c in campuses if c in position),
+                key=lambda c: (float(distances[position[c]]), c),
                 default=None,
             )
             if nearest is not None:
                 campus = self.ref.campuses[uuid.UUID(nearest)]
-                item["distance_km"] = round(float(distances[geo.position[nearest]]), 1)
+                item["distance_km"] = round(float(distances[position[nearest]]), 1)
                 item["nearest_campus"] = {
                     "id": nearest,
                     "name": campus.name,
@@ -691,21 +744,21 @@ class CourseIndex:
     def _facets(
         self,
         searcher: tantivy.Searcher,
-        text: Query | None,
-        filters: dict[str, Query],
+        text: Clauses,
+        filters: dict[str, tuple[tantivy.Occur, Query]],
         req: SearchRequest,
     ) -> dict[str, list[dict[str, Any]]]:
         """Counts per facet value over the matches, each facet ignoring its own filter."""
         buckets: dict[str, list[dict[str, Any]]] = {}
         shared = [name for name in FACETS if name not in filters]
         if shared:
-            query = _all([q for q in (text, *filters.values()) if q is not None])
+            query = _all([*text, *filters.values()])
             result = searcher.aggregate(query, {name: _terms(name) for name in shared})
             buckets.update({name: result[name]["buckets"] for name in shared})
         for name in FACETS:
             if name in filters:
-                others = [q for key, q in filters.items() if key != name]
-                query = _all([q for q in (text, *others) if q is not None])
+                others = [clause for key, clause in filters.items() if key != name]
+                query = _all([*text, *others])
                 buckets[name] = searcher.aggregate(query, {name: _terms(name)})[name]["buckets"]
         selected: dict[str, Sequence[Any]] = {
             "sector": req.sectors,
@@ -798,9 +851,10 @@ def _key(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def _all(queries: Sequence[Query]) -> Query:
-    if not queries:
-        return Query.all_query()
-    if len(queries) == 1:
-        return queries[0]
-    return Query.boolean_query([(Occur.Must, q) for q in queries])
+def _all(clauses: Sequence[tuple[tantivy.Occur, Query]]) -> Query:
+    """The clauses as one query; with no required clause, everything not excluded."""
+    if len(clauses) == 1 and clauses[0][0] == Occur.Must:
+        return clauses[0][1]
+    if not any(occur == Occur.Must for occur, _ in clauses):
+        clauses = [(Occur.Must, Query.all_query()), *clauses]
+    return Query.boolean_query(list(clauses))

@@ -140,8 +140,13 @@ class SearchService:
             low = max(0, newest - GAP_WINDOW)
             recent = await changes_after(conn, low, GAP_WINDOW + 1)
             index = CourseIndex(await load_reference(conn), utc_today())
-            async for rows in iterate_all_courses(conn):
-                await asyncio.to_thread(index.put, rows, fresh=True)
+            indexing: asyncio.Future[None] | None = None
+            async for rows in iterate_all_courses(conn):  # reading overlaps indexing
+                if indexing is not None:
+                    await indexing
+                indexing = asyncio.ensure_future(asyncio.to_thread(index.put, rows))
+            if indexing is not None:
+                await indexing
         await asyncio.to_thread(index.commit)
         self.current = index
         self._low, self._seen, self._gaps = low, set(), {}
@@ -202,7 +207,7 @@ class SearchService:
                 await self._rebuild_locked()
                 return
             if ids:
-                deleted = ids - courses.keys()
+                deleted = {str(i) for i in ids} - courses.keys()
                 if len(courses) > LARGE:
                     await asyncio.to_thread(index.put, list(courses.values()), deleted)
                     await asyncio.to_thread(index.commit)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import String, Table, Uuid, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
@@ -85,8 +85,8 @@ class Reference:
 
 @dataclass(frozen=True, slots=True)
 class IntakeRow:
-    id: uuid.UUID
-    campus_id: uuid.UUID
+    id: str
+    campus_id: str
     start_date: date
     application_deadline: date
     capacity: int
@@ -94,15 +94,23 @@ class IntakeRow:
 
 @dataclass(slots=True)
 class CourseRow:
-    """A course as the index needs it: its API fields and its intakes."""
+    """A course as the index needs it: its API fields (ids as text) and its intakes."""
 
     fields: dict[str, Any]
     intakes: list[IntakeRow] = field(default_factory=list)
 
     @property
-    def id(self) -> uuid.UUID:
-        value: uuid.UUID = self.fields["id"]
+    def id(self) -> str:
+        value: str = self.fields["id"]
         return value
+
+
+def uuid_text(value: Any) -> str:
+    """A UUID read as text: PostgreSQL says '1b4e28ba-2fa1-…', SQLite stores 32 hex digits."""
+    text = str(value)
+    if len(text) == 32:
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return text
 
 
 def _table(model: Any) -> Table:
@@ -110,15 +118,29 @@ def _table(model: Any) -> Table:
     return table
 
 
-_COURSE_COLUMNS = list(_table(Course).columns)
+def _as_text(column: Any) -> Any:
+    """UUID columns come back as text: building 100,000s of uuid.UUID objects is the slowest
+    part of reading the catalogue, and the index wants text anyway."""
+    return cast(column, String(36)).label(column.name) if isinstance(column.type, Uuid) else column
+
+
+_COURSE_COLUMNS = [_as_text(c) for c in _table(Course).columns]
 _INTAKE_COLUMNS = [
-    col(Intake.course_id),
-    col(Intake.id),
-    col(Intake.campus_id),
+    _as_text(_table(Intake).c.course_id),
+    _as_text(_table(Intake).c.id),
+    _as_text(_table(Intake).c.campus_id),
     col(Intake.start_date),
     col(Intake.application_deadline),
     col(Intake.capacity),
 ]
+_UUID_FIELDS = ("id", "sector_id", "institute_id", "provider_id")
+
+
+def _course_row(row: Any) -> CourseRow:
+    fields = dict(row._mapping)
+    for name in _UUID_FIELDS:
+        fields[name] = uuid_text(fields[name])
+    return CourseRow(fields)
 
 
 def _chunks(ids: Sequence[uuid.UUID], size: int = CHUNK) -> Iterable[Sequence[uuid.UUID]]:
@@ -223,30 +245,33 @@ async def affected_courses(
     return ids
 
 
-async def _attach_intakes(conn: AsyncConnection, courses: dict[uuid.UUID, CourseRow]) -> None:
-    for chunk in _chunks(list(courses)):
+async def _attach_intakes(conn: AsyncConnection, courses: dict[str, CourseRow]) -> None:
+    for chunk in _chunks([uuid.UUID(c) for c in courses]):
         stmt = (
             select(*_INTAKE_COLUMNS)
             .where(col(Intake.course_id).in_(chunk))
             .order_by(col(Intake.start_date), col(Intake.id))
         )
         for row in await conn.execute(stmt):
-            courses[row.course_id].intakes.append(
+            courses[uuid_text(row.course_id)].intakes.append(
                 IntakeRow(
-                    row.id, row.campus_id, row.start_date, row.application_deadline, row.capacity
+                    uuid_text(row.id),
+                    uuid_text(row.campus_id),
+                    row.start_date,
+                    row.application_deadline,
+                    row.capacity,
                 )
             )
 
 
-async def load_courses(
-    conn: AsyncConnection, ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, CourseRow]:
-    """The named courses that still exist (a missing id is a deletion)."""
-    found: dict[uuid.UUID, CourseRow] = {}
+async def load_courses(conn: AsyncConnection, ids: Sequence[uuid.UUID]) -> dict[str, CourseRow]:
+    """The named courses that still exist, by id as text (a missing id is a deletion)."""
+    found: dict[str, CourseRow] = {}
     for chunk in _chunks(sorted(ids)):
         stmt = select(*_COURSE_COLUMNS).where(col(Course.id).in_(chunk))
         for row in await conn.execute(stmt):
-            found[row.id] = CourseRow(dict(row._mapping))
+            course = _course_row(row)
+            found[course.id] = course
     await _attach_intakes(conn, found)
     return found
 
@@ -258,12 +283,15 @@ async def iterate_all_courses(conn: AsyncConnection, chunk: int = 2000) -> Any:
         stmt = select(*_COURSE_COLUMNS).order_by(col(Course.id)).limit(chunk)
         if after is not None:
             stmt = stmt.where(col(Course.id) > after)
-        rows = {r.id: CourseRow(dict(r._mapping)) for r in await conn.execute(stmt)}
+        rows = {}
+        for row in await conn.execute(stmt):
+            course = _course_row(row)
+            rows[course.id] = course
         if not rows:
             return
         await _attach_intakes(conn, rows)
         yield list(rows.values())
-        after = max(rows)
+        after = uuid.UUID(max(rows))
         if len(rows) < chunk:
             return
 
