@@ -12,7 +12,6 @@ SVC ?= $(SERVICES)
 N ?= 100000
 SEED ?= 1
 
-
 .PHONY: seed-large bench-search
 .PHONY: help install migrate seed run test test-py lint fmt typecheck check-migrations clean
 

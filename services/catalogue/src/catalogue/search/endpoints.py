@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import json
-import uuid
-from datetime import date
+from collections.abc import Callable
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, Query, Request, Response
 from servicekit.auth import OptionalPrincipal, Principal
 from servicekit.errors import FieldError, ServiceUnavailable, Unprocessable
-from servicekit.paging import Paging
 
 from catalogue.geo import locate, outward_code
 from catalogue.search.analysis import parse, split_near
 from catalogue.search.index import CourseIndex, Origin, SearchRequest, Visibility
-from catalogue.search.schemas import CourseSearchPage, SortKey, Suggestions
+from catalogue.search.schemas import CourseSearchPage, SearchParams, Suggestions
 from catalogue.search.service import SearchService, utc_today
-from catalogue.vocab import CourseStatus, DeliveryMode, Qualification, StudyMode
 
 router = APIRouter(prefix="/v1", tags=["courses"])
-MAX_Q = 500
-LevelParam = Annotated[int, Query(ge=3, le=7)]
-Ids = Annotated[list[uuid.UUID] | None, Query(max_length=50)]
 SEARCH_DESCRIPTION = """
 Search the catalogue. Anonymous callers see published courses; staff also see their own
 organisations' drafts and archived courses (another provider's drafts never appear).
@@ -96,14 +90,16 @@ def _place(
 
 
 def _known(
-    field: str, values: list[Any] | None, known: dict[Any, str], what: str
+    field: str, values: list[Any] | None, known: Callable[[], dict[Any, str]], what: str
 ) -> tuple[Any, ...]:
-    """422 naming the unknown values, listing the allowed ones when there are few."""
+    """422 naming the unknown values, listing the allowed ones when there are few. ``known``
+    is called only when the filter is used."""
     if not values:
         return ()
-    unknown = [v for v in values if v not in known]
+    allowed_values = known()
+    unknown = [v for v in values if v not in allowed_values]
     if unknown:
-        allowed = sorted(known.values(), key=str)
+        allowed = sorted(allowed_values.values(), key=str)
         listing = f" Allowed: {', '.join(str(a) for a in allowed)}." if len(allowed) <= 50 else ""
         message = f"Unknown {what}: {', '.join(str(u)[:60] for u in unknown[:5])}.{listing}"
         raise Unprocessable(
@@ -122,51 +118,23 @@ def _known(
 async def search_courses(
     index: IndexDep,
     principal: OptionalPrincipal,
-    paging: Paging,
-    q: Annotated[
-        str | None, Query(max_length=MAX_Q, description='Words, "phrases", -exclusions')
-    ] = None,
-    sector: Annotated[list[str] | None, Query(max_length=20, description="Sector slug")] = None,
-    level: Annotated[list[LevelParam] | None, Query(max_length=5)] = None,
-    level_min: Annotated[int | None, Query(ge=3, le=7)] = None,
-    level_max: Annotated[int | None, Query(ge=3, le=7)] = None,
-    qualification: Annotated[list[Qualification] | None, Query(max_length=20)] = None,
-    delivery_mode: Annotated[list[DeliveryMode] | None, Query(max_length=3)] = None,
-    study_mode: Annotated[list[StudyMode] | None, Query(max_length=2)] = None,
-    institute: Ids = None,
-    provider: Ids = None,
-    region: Annotated[list[uuid.UUID] | None, Query(max_length=20)] = None,
-    status: Annotated[list[CourseStatus] | None, Query(max_length=3)] = None,
-    slug: Annotated[str | None, Query(max_length=220)] = None,
-    starts_after: Annotated[date | None, Query(description="An intake starts on or after")] = None,
-    starts_before: Annotated[
-        date | None, Query(description="An intake starts on or before")
-    ] = None,
-    has_open_intake: Annotated[
-        bool | None, Query(description="An intake's application deadline has not passed")
-    ] = None,
-    postcode: Annotated[str | None, Query(max_length=10, description="'HU1 3DX' or 'HU1'")] = None,
-    lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
-    lng: Annotated[float | None, Query(ge=-180, le=180)] = None,
-    radius_km: Annotated[
-        float | None, Query(gt=0, le=1000, description="Needs a place; 1 to 1000 km")
-    ] = None,
-    sort: SortKey | None = None,
-    facets: Annotated[bool, Query(description="Include facet counts")] = True,
+    params: Annotated[SearchParams, Query()],
 ) -> Response:
-    text = q or ""
-    origin, place_code = _place(postcode, lat, lng, "query.postcode")
+    p = params
+    sort = p.sort
+    text = p.q or ""
+    origin, place_code = _place(p.postcode, p.lat, p.lng, "query.postcode")
     if origin is None:
         text, near = split_near(text)
         if near is not None:
             origin, place_code = _place(near, None, None, "query.q")
-    if radius_km is not None and origin is None:
+    if p.radius_km is not None and origin is None:
         raise _invalid("query.radius_km", "radius_km needs a postcode or lat and lng.", "no_place")
     if sort == "distance" and origin is None:
         raise _invalid("query.sort", "sort=distance needs a postcode or lat and lng.", "no_place")
-    if level_min is not None and level_max is not None and level_min > level_max:
+    if p.level_min is not None and p.level_max is not None and p.level_min > p.level_max:
         raise _invalid("query.level_min", "level_min must not be above level_max.", "range")
-    if starts_after and starts_before and starts_after > starts_before:
+    if p.starts_after and p.starts_before and p.starts_after > p.starts_before:
         raise _invalid(
             "query.starts_after", "starts_after must not be after starts_before.", "range"
         )
@@ -178,36 +146,41 @@ async def search_courses(
         sort = "distance" if origin is not None else "relevance" if has_text else "title"
     request = SearchRequest(
         text=parsed if has_text else None,
-        sectors=_known("query.sector", sector, {s: s for s in ref.sector_by_slug()}, "sector"),
-        levels=tuple(dict.fromkeys(level or ())),
-        level_min=level_min,
-        level_max=level_max,
-        qualifications=tuple(v.value for v in qualification or ()),
-        delivery_modes=tuple(v.value for v in delivery_mode or ()),
-        study_modes=tuple(v.value for v in study_mode or ()),
+        sectors=_known(
+            "query.sector", p.sector, lambda: {s: s for s in ref.sector_by_slug()}, "sector"
+        ),
+        levels=tuple(dict.fromkeys(p.level or ())),
+        level_min=p.level_min,
+        level_max=p.level_max,
+        qualifications=tuple(v.value for v in p.qualification or ()),
+        delivery_modes=tuple(v.value for v in p.delivery_mode or ()),
+        study_modes=tuple(v.value for v in p.study_mode or ()),
         institutes=_known(
             "query.institute",
-            institute,
-            {i: f"{i} ({v.name})" for i, v in ref.institutes.items()},
+            p.institute,
+            lambda: {i: f"{i} ({v.name})" for i, v in ref.institutes.items()},
             "institute",
         ),
         providers=_known(
-            "query.provider", provider, {p: str(p) for p in ref.providers}, "provider"
+            "query.provider", p.provider, lambda: {i: str(i) for i in ref.providers}, "provider"
         ),
         regions=_known(
-            "query.region", region, {r: f"{r} ({n})" for r, n in ref.regions.items()}, "region"
+            "query.region",
+            p.region,
+            lambda: {r: f"{r} ({n})" for r, n in ref.regions.items()},
+            "region",
         ),
-        statuses=tuple(v.value for v in status or ()),
-        slug=slug,
-        starts_after=starts_after,
-        starts_before=starts_before,
-        has_open_intake=has_open_intake,
+        statuses=tuple(v.value for v in p.status or ()),
+        slug=p.slug,
+        starts_after=p.starts_after,
+        starts_before=p.starts_before,
+        has_open_intake=p.has_open_intake,
         origin=origin,
-        radius_km=radius_km,
+        radius_km=p.radius_km,
         sort=sort,
-        limit=paging.limit,
-        offset=paging.offset,
-        facets=facets,
+        limit=p.limit,
+        offset=p.offset,
+        facets=p.facets,
         visibility=visibility_for(principal),
     )
     body = index.search(request, utc_today())
@@ -216,14 +189,12 @@ async def search_courses(
             "postcode": place_code,
             "latitude": origin.latitude,
             "longitude": origin.longitude,
-            "radius_km": radius_km,
+            "radius_km": p.radius_km,
         }
         if origin is not None
         else None
     )
-    return Response(
-        json.dumps(body, separators=(",", ":"), ensure_ascii=False), media_type="application/json"
-    )
+    return Response(orjson.dumps(body), media_type="application/json")
 
 
 @router.get(
@@ -238,6 +209,4 @@ async def suggest_courses(
     limit: Annotated[int, Query(ge=1, le=10)] = 10,
 ) -> Response:
     body = {"items": index.suggest(q, limit)}
-    return Response(
-        json.dumps(body, separators=(",", ":"), ensure_ascii=False), media_type="application/json"
-    )
+    return Response(orjson.dumps(body), media_type="application/json")

@@ -15,7 +15,6 @@ A second, small index holds distinct published course titles for type-ahead.
 
 from __future__ import annotations
 
-import json
 import math
 import uuid
 from collections import Counter
@@ -25,6 +24,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+import orjson
 import tantivy
 
 from catalogue.search.analysis import (
@@ -220,7 +220,7 @@ class SuggestIndex:
             doc.add_text("key", key)
             doc.add_text("text", title)
             doc.add_text("rank", f"{1_000_000_000 - count:010d}{SEP}{key}")
-            doc.add_bytes("payload", json.dumps({"text": title, "count": count}).encode())
+            doc.add_bytes("payload", orjson.dumps({"text": title, "count": count}))
             self.writer.add_document(doc)
         self.dirty = True
 
@@ -241,7 +241,7 @@ class SuggestIndex:
             order_by_field="rank",
             order=tantivy.Order.Asc,
         ).hits
-        return [json.loads(_payload(searcher.doc(address))) for _, address in hits]
+        return [orjson.loads(_payload(searcher.doc(address))) for _, address in hits]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -386,7 +386,7 @@ class CourseIndex:
             for i in row.intakes
         ]
         payload["_campuses"] = campuses
-        doc.add_bytes("payload", json.dumps(payload, separators=(",", ":")).encode())
+        doc.add_bytes("payload", orjson.dumps(payload))
         return doc
 
     # -- reading --------------------------------------------------------------------------------
@@ -555,30 +555,37 @@ class CourseIndex:
         if sort == "distance" and distances is None:
             sort = "title"
         radius = filters["radius"][1] if "radius" in filters else None
-        total, addresses = self._run(
-            searcher, [*text, *filters.values()], sort, req, distances, radius, ranked
-        )
+
+        def attempt(
+            text: Clauses,
+        ) -> tuple[int, list[tantivy.DocAddress], dict[str, list[dict[str, Any]]] | None]:
+            buckets = self._facet_buckets(searcher, text, filters) if req.facets else None
+            total = _total_from(buckets, filters) if buckets is not None else None
+            clauses = [*text, *filters.values()]
+            total, addresses = self._run(
+                searcher, clauses, sort, req, distances, radius, ranked, total
+            )
+            return total, addresses, buckets
+
+        total, addresses, buckets = attempt(text)
         fuzzy = False
         if req.text is not None and ranked and total < FUZZY_BELOW:
             misspelt = self.misspelt(searcher, req.text)
             if misspelt:
                 fuzzy_text = self.text_clauses(req.text, fuzzy=misspelt)
-                clauses = [*fuzzy_text, *filters.values()]
-                fuzzy_total, fuzzy_addresses = self._run(
-                    searcher, clauses, sort, req, distances, radius, ranked
-                )
+                fuzzy_total, fuzzy_addresses, fuzzy_buckets = attempt(fuzzy_text)
                 if fuzzy_total > total:
-                    text, total, addresses, fuzzy = fuzzy_text, fuzzy_total, fuzzy_addresses, True
+                    total, addresses, buckets = fuzzy_total, fuzzy_addresses, fuzzy_buckets
+                    fuzzy = True
 
-        items = [self._item(searcher.doc(a), distances, today) for a in addresses]
         return {
-            "items": items,
+            "items": [self._item(searcher.doc(a), distances, today) for a in addresses],
             "total": total,
             "limit": req.limit,
             "offset": req.offset,
             "sort": sort,
             "fuzzy": fuzzy,
-            "facets": self._facets(searcher, text, filters, req) if req.facets else None,
+            "facets": self._facet_values(buckets, req) if buckets is not None else None,
         }
 
     def _run(
@@ -590,28 +597,33 @@ class CourseIndex:
         distances: np.ndarray[Any, np.dtype[np.float64]] | None,
         radius: Query | None,
         ranked: bool,
+        total: int | None,
     ) -> tuple[int, list[tantivy.DocAddress]]:
-        """How many match, and the page's documents in order (one pass where possible)."""
+        """How many match (unless the facets told already) and the page's documents in order."""
         query = _all(clauses)
+        if total is not None and req.offset >= total:
+            return total, []
         if sort == "distance" and distances is not None:
-            total = _count(searcher.search(query, 1, count=True))
+            if total is None:
+                total = _count(searcher.search(query, 1, count=True))
             if req.offset >= total:
                 return total, []
             # the walk visits only campuses within the radius: the radius clause is redundant
             walk = _all([clause for clause in clauses if clause[1] is not radius])
             return total, self._by_distance(searcher, walk, req, distances, total, ranked)
         if sort == "relevance":
-            result = searcher.search(query, req.limit, count=True, offset=req.offset)
+            result = searcher.search(query, req.limit, count=total is None, offset=req.offset)
         else:
             result = searcher.search(
                 query,
                 req.limit,
-                count=True,
+                count=total is None,
                 offset=req.offset,
                 order_by_field="start_key" if sort == "start_date" else "title_key",
                 order=tantivy.Order.Asc,
             )
-        return _count(result), [address for _, address in result.hits]
+        hits = [address for _, address in result.hits]
+        return (total if total is not None else _count(result)), hits
 
     def _by_distance(
         self,
@@ -704,7 +716,7 @@ class CourseIndex:
         distances: np.ndarray[Any, np.dtype[np.float64]] | None,
         today: date,
     ) -> dict[str, Any]:
-        item: dict[str, Any] = json.loads(_payload(doc))
+        item: dict[str, Any] = orjson.loads(_payload(doc))
         intakes = item.pop("_intakes")
         campuses = item.pop("_campuses")
         today_iso = today.isoformat()
@@ -741,12 +753,11 @@ class CourseIndex:
                 }
         return item
 
-    def _facets(
+    def _facet_buckets(
         self,
         searcher: tantivy.Searcher,
         text: Clauses,
         filters: dict[str, tuple[tantivy.Occur, Query]],
-        req: SearchRequest,
     ) -> dict[str, list[dict[str, Any]]]:
         """Counts per facet value over the matches, each facet ignoring its own filter."""
         buckets: dict[str, list[dict[str, Any]]] = {}
@@ -760,6 +771,21 @@ class CourseIndex:
                 others = [clause for key, clause in filters.items() if key != name]
                 query = _all([*text, *others])
                 buckets[name] = searcher.aggregate(query, {name: _terms(name)})[name]["buckets"]
+        return buckets
+
+    def _facet_values(
+        self, buckets: dict[str, list[dict[str, Any]]], req: SearchRequest
+    ) -> dict[str, list[dict[str, Any]]]:
+        ref = self.ref
+        labels: dict[str, dict[str, str]] = {
+            "sector": {s.slug: s.name for s in ref.sectors.values()},
+            "qualification": QUALIFICATION_LABELS,
+            "delivery_mode": DELIVERY_MODE_LABELS,
+            "study_mode": STUDY_MODE_LABELS,
+            "institute": {},
+            "region": {},
+            "level": {},
+        }
         selected: dict[str, Sequence[Any]] = {
             "sector": req.sectors,
             "level": req.levels,
@@ -775,32 +801,25 @@ class CourseIndex:
             for value in selected[name]:
                 counts.setdefault(str(value), 0)
             values: list[dict[str, Any]] = [
-                {"value": value, "label": self._label(name, value), "count": count}
-                for value, count in counts.items()
+                {"value": value, "label": labels[name].get(value) or self._label(name, value)}
+                for value in counts
                 if value
             ]
+            for v in values:
+                v["count"] = counts[v["value"]]
             values.sort(key=lambda v: (-v["count"], v["label"].casefold(), v["value"]))
             out[name] = values
         return out
 
     def _label(self, facet: str, value: str) -> str:
-        ref = self.ref
         try:
-            if facet == "sector":
-                return next((s.name for s in ref.sectors.values() if s.slug == value), value)
             if facet == "level":
                 return f"Level {value}"
-            if facet == "qualification":
-                return QUALIFICATION_LABELS.get(value, value)
-            if facet == "delivery_mode":
-                return DELIVERY_MODE_LABELS.get(value, value)
-            if facet == "study_mode":
-                return STUDY_MODE_LABELS.get(value, value)
             if facet == "institute":
-                institute = ref.institutes.get(uuid.UUID(value))
+                institute = self.ref.institutes.get(uuid.UUID(value))
                 return institute.name if institute else value
             if facet == "region":
-                return ref.regions.get(uuid.UUID(value), value)
+                return self.ref.regions.get(uuid.UUID(value), value)
         except ValueError:
             pass
         return value
@@ -841,6 +860,15 @@ def _payload(doc: tantivy.Document) -> bytes:
 
 def _count(result: tantivy.SearchResult) -> int:
     return int(getattr(result, "count", 0) or 0)
+
+
+def _total_from(buckets: dict[str, list[dict[str, Any]]], filters: dict[str, Any]) -> int | None:
+    """Every course has exactly one level (study mode, …): an unfiltered facet's counts add up
+    to the number of matches, which saves counting them again."""
+    for name in ("level", "study_mode", "delivery_mode", "qualification", "sector"):
+        if name not in filters:
+            return sum(int(b["doc_count"]) for b in buckets[name])
+    return None
 
 
 def _terms(name: str) -> dict[str, Any]:
