@@ -23,8 +23,8 @@ organisations' drafts and archived courses (another provider's drafts never appe
 
 - **q**: words that must all appear (title, summary, description, sector, qualification, provider
   and institute names; title matches rank highest; "engineer" finds "engineering"),
-  `"a phrase"`, `-word` to exclude. When the words as typed find fewer than 3 courses, close
-  spellings are tried ("enginering") and the answer says `fuzzy: true`. A trailing
+  `"a phrase"`, `-word` to exclude. A word found in no course is matched to close spellings
+  ("renewabel" finds "renewable") and the answer says `fuzzy: true`. A trailing
   `near <postcode>` in `q` works like `postcode`.
 - **Filters**: several values of one filter mean OR (`level=4&level=5`), different filters AND.
 - **Place**: `postcode` (full or district, `HU1 3DX` or `HU1`) or `lat`+`lng`; `radius_km` keeps
@@ -37,12 +37,12 @@ organisations' drafts and archived courses (another provider's drafts never appe
 """
 
 
-def search_service(request: Request) -> SearchService:
+async def search_service(request: Request) -> SearchService:  # async: no thread hop
     service: SearchService = request.app.state.search
     return service
 
 
-def ready_index(search: Annotated[SearchService, Depends(search_service)]) -> CourseIndex:
+async def ready_index(search: Annotated[SearchService, Depends(search_service)]) -> CourseIndex:
     if search.current is None:
         raise ServiceUnavailable(
             "The course search index is still being built; try again in a few seconds.",

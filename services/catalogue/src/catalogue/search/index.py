@@ -16,6 +16,7 @@ A second, small index holds distinct published course titles for type-ahead.
 from __future__ import annotations
 
 import math
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -62,7 +63,7 @@ KEYWORD_FIELDS = (
 )
 FACETS = ("sector", "level", "qualification", "delivery_mode", "study_mode", "institute", "region")
 SORTS = ("relevance", "start_date", "distance", "title")
-FUZZY_BELOW = 3  # fewer matches than this, and words found nowhere are matched fuzzily
+CAMPUS_SLOTS = 4
 FUZZY_MIN_CHARS = 4
 SEP = "\x1f"  # sorts below every printable character, so 'abc' orders before 'abc d'
 NO_DATE = "9999-12-31"
@@ -83,6 +84,9 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field("slug", tokenizer_name="raw", index_option="basic")
     for name in KEYWORD_FIELDS:
         sb.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=True)
+    for slot in range(CAMPUS_SLOTS):  # campus ordinals + 1, readable in bulk for distance sorts
+        sb.add_unsigned_field(f"campus_{slot}", fast=True)
+    sb.add_unsigned_field("campus_more", fast=True)
     sb.add_integer_field("level", indexed=True, fast=True)
     sb.add_integer_field("start_day", indexed=True)
     sb.add_integer_field("deadline_day", indexed=True)
@@ -171,25 +175,55 @@ class SearchRequest:
 # Campus geometry
 
 
-class CampusGeo:
-    """Every campus's coordinates as arrays: distances to all of them in one vectorised step."""
+class CampusOrdinals:
+    """A small number per campus for fast fields; only grows, so a number never changes."""
 
-    def __init__(self, ref: Reference) -> None:
-        self.version = ref.version
-        campuses = sorted(ref.campuses.values(), key=lambda c: str(c.id))  # same on every backend
-        self.ids = [str(c.id) for c in campuses]
-        self.position = {cid: i for i, cid in enumerate(self.ids)}
-        self.lat = np.radians(np.array([c.latitude for c in campuses], dtype=np.float64))
-        self.lng = np.radians(np.array([c.longitude for c in campuses], dtype=np.float64))
+    def __init__(self) -> None:
+        self._numbers: dict[str, int] = {}
+        self._lock = threading.Lock()  # large batches are indexed off the event loop
+
+    def of(self, campus_id: str) -> int:
+        number = self._numbers.get(campus_id)
+        if number is None:
+            with self._lock:
+                number = self._numbers.setdefault(campus_id, len(self._numbers))
+        return number
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._numbers)
+
+
+class CampusGeo:
+    """Every campus's coordinates as arrays indexed by the campus's ordinal in this index:
+    distances to all of them in one vectorised step."""
+
+    def __init__(self, ref: Reference, registry: CampusOrdinals) -> None:
+        for campus_id in sorted(str(c) for c in ref.campuses):
+            registry.of(campus_id)
+        ordinals = registry.snapshot()
+        self.version = (ref.version, len(ordinals))
+        self.ids = sorted(ordinals, key=ordinals.__getitem__)
+        self.position: dict[str, int] = ordinals
+        lat = np.full(len(self.ids), np.nan)
+        lng = np.full(len(self.ids), np.nan)
+        for campus in ref.campuses.values():
+            ordinal = ordinals[str(campus.id)]
+            lat[ordinal], lng[ordinal] = campus.latitude, campus.longitude
+        self.lat, self.lng = np.radians(lat), np.radians(lng)
 
     def distances(self, origin: Origin) -> np.ndarray[Any, np.dtype[np.float64]]:
+        """Kilometres to every campus by ordinal (infinite for campuses since removed)."""
         lat0, lng0 = math.radians(origin.latitude), math.radians(origin.longitude)
         a = (
             np.sin((self.lat - lat0) / 2) ** 2
             + math.cos(lat0) * np.cos(self.lat) * np.sin((self.lng - lng0) / 2) ** 2
         )
-        result: np.ndarray[Any, np.dtype[np.float64]] = (
-            2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+        result: np.ndarray[Any, np.dtype[np.float64]] = np.nan_to_num(
+            2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(a, 1.0))), nan=np.inf
         )
         return result
 
@@ -259,6 +293,8 @@ class CourseIndex:
         self.today = today
         self._geo: CampusGeo | None = None
         self._uuids: dict[str, uuid.UUID] = {}
+        self._campus_ordinals = CampusOrdinals()
+        self._label_cache: tuple[int, dict[str, dict[str, str]]] | None = None
         self._published: dict[str, tuple[str, uuid.UUID]] = {}  # id -> (title key, sector)
         self._title_counts: Counter[str] = Counter()
         self._titles: dict[str, str] = {}
@@ -367,6 +403,10 @@ class CourseIndex:
             doc.add_text("region", str(institute.region_id))
         for campus_id in campuses:
             doc.add_text("campus", campus_id)
+        for slot, campus_id in enumerate(campuses[:CAMPUS_SLOTS]):
+            doc.add_unsigned(f"campus_{slot}", self._campus_ordinals.of(campus_id) + 1)
+        if len(campuses) > CAMPUS_SLOTS:
+            doc.add_unsigned("campus_more", 1)
         doc.add_integer("level", int(f["level"]))
         for intake in row.intakes:
             doc.add_integer("start_day", _day(intake.start_date))
@@ -392,8 +432,9 @@ class CourseIndex:
     # -- reading --------------------------------------------------------------------------------
 
     def geo(self) -> CampusGeo:
-        if self._geo is None or self._geo.version != self.ref.version:
-            self._geo = CampusGeo(self.ref)
+        version = (self.ref.version, len(self._campus_ordinals))
+        if self._geo is None or self._geo.version != version:
+            self._geo = CampusGeo(self.ref, self._campus_ordinals)
         return self._geo
 
     def _term(self, name: str, value: Any) -> Query:
@@ -428,8 +469,10 @@ class CourseIndex:
                 per_field.append((Occur.Should, Query.boost_query(q, boost)))
         return Query.boolean_query(per_field)
 
-    def misspelt(self, searcher: tantivy.Searcher, text: TextQuery) -> frozenset[Clause]:
+    def misspelt(self, searcher: tantivy.Searcher, text: TextQuery | None) -> frozenset[Clause]:
         """Wanted single words that no course contains at all (so likely mistyped)."""
+        if text is None:
+            return frozenset()
         out = set()
         for clause in text.wanted:
             terms = clause.terms
@@ -567,16 +610,15 @@ class CourseIndex:
             )
             return total, addresses, buckets
 
-        total, addresses, buckets = attempt(text)
+        # A wanted word that no course contains cannot match as typed: go straight to close
+        # spellings (and fall back to the exact answer, empty, if they find nothing either).
+        misspelt = self.misspelt(searcher, req.text) if req.text is not None else frozenset()
         fuzzy = False
-        if req.text is not None and ranked and total < FUZZY_BELOW:
-            misspelt = self.misspelt(searcher, req.text)
-            if misspelt:
-                fuzzy_text = self.text_clauses(req.text, fuzzy=misspelt)
-                fuzzy_total, fuzzy_addresses, fuzzy_buckets = attempt(fuzzy_text)
-                if fuzzy_total > total:
-                    total, addresses, buckets = fuzzy_total, fuzzy_addresses, fuzzy_buckets
-                    fuzzy = True
+        if misspelt and req.text is not None:
+            total, addresses, buckets = attempt(self.text_clauses(req.text, fuzzy=misspelt))
+            fuzzy = total > 0
+        if not fuzzy:
+            total, addresses, buckets = attempt(text)
 
         return {
             "items": [self._item(searcher.doc(a), distances, today) for a in addresses],
@@ -634,76 +676,90 @@ class CourseIndex:
         total: int,
         ranked: bool,
     ) -> list[tantivy.DocAddress]:
-        """Nearest first. Each course belongs at its nearest campus, so campuses are visited
-        outwards: rings of 8, 16, 32… nearest campuses are counted at once (skipping empty
-        rings and rings wholly before the page), and a ring holding the page is halved until
-        single campuses remain, whose courses are then read in relevance (or title) order.
-        Courses already placed are excluded from farther campuses. Courses with no campus come
-        last."""
+        """Nearest first. Any course with a campus among the K nearest campuses has its nearest
+        campus among them, and is nearer than every course without one. So K grows (8, 32,
+        128…) until those courses fill the page; they are read in one search (by relevance, or
+        title), their campuses' distances looked up by ordinal, and stably sorted. Courses with
+        no campus at all come last."""
         geo = self.geo()
         order = np.argsort(distances, kind="stable")
         if req.radius_km is not None:
             order = order[distances[order] <= req.radius_km]
         ids = [geo.ids[i] for i in order]
         end = req.offset + req.limit
-        out: list[tantivy.DocAddress] = []
-        placed: list[str] = []
-        done = 0  # courses placed so far
-
-        def restricted(campuses: list[str]) -> Query:
-            parts: Clauses = [(Occur.Must, query), (Occur.Must, self._any_of("campus", campuses))]
-            if placed:
-                parts.append((Occur.MustNot, self._any_of("campus", placed)))
-            return Query.boolean_query(parts)
-
-        def walk(campuses: list[str]) -> None:
-            nonlocal done
-            if done >= end or not campuses:
-                return
-            if len(campuses) == 1:
-                skip = max(0, req.offset - done)
-                found, hits = self._ordered(
-                    searcher, restricted(campuses), end - done - skip, skip, ranked
+        k = 8
+        while True:
+            ring = (
+                Query.boolean_query(
+                    [(Occur.Must, query), (Occur.Must, self._any_of("campus", ids[:k]))]
                 )
-                out.extend(hits)
-                done += found
-                if found:
-                    placed.extend(campuses)
-                return
-            found = _count(searcher.search(restricted(campuses), 1, count=True))
-            if found == 0:
-                return
-            if done + found <= req.offset:  # wholly before the page
-                done += found
-                placed.extend(campuses)
-                return
-            middle = len(campuses) // 2
-            walk(campuses[:middle])
-            walk(campuses[middle:])
-
-        start, ring = 0, 8
-        while start < len(ids) and done < end and done < total:
-            walk(ids[start : start + ring])
-            start, ring = start + ring, ring * 2
-        if done < end and done < total and req.radius_km is None:
+                if ids
+                else Query.empty_query()
+            )
+            found = total if k >= len(ids) and req.radius_km is not None else None
+            if found is None:
+                found = _count(searcher.search(ring, 1, count=True))
+            if found >= end or k >= len(ids):
+                break
+            k *= 4
+        placed: list[tuple[float, int, tantivy.DocAddress]] = []
+        if found:
+            hits = self._ordered(searcher, ring, found, 0, ranked, count=False)[1]
+            nearest = self._nearest(searcher, hits, distances)
+            placed = sorted(zip(nearest, range(len(hits)), hits, strict=True))
+        out = [address for _, _, address in placed[req.offset : end]]
+        if len(out) < req.limit and k >= len(ids) and req.radius_km is None:
             nowhere = Query.boolean_query(
                 [(Occur.Must, query), (Occur.MustNot, Query.exists_query("campus"))]
             )
-            skip = max(0, req.offset - done)
-            out += self._ordered(searcher, nowhere, end - done - skip, skip, ranked)[1]
-        return out[: req.limit]
+            skip = max(0, req.offset - len(placed))
+            out += self._ordered(searcher, nowhere, req.limit - len(out), skip, ranked)[1]
+        return out
+
+    def _nearest(
+        self,
+        searcher: tantivy.Searcher,
+        hits: list[tantivy.DocAddress],
+        distances: np.ndarray[Any, np.dtype[np.float64]],
+    ) -> list[float]:
+        """Each document's distance to its nearest campus, from the campus-ordinal fast fields."""
+        nearest = np.full(len(hits), np.inf)
+        for slot in range(CAMPUS_SLOTS):
+            values = searcher.fast_field_values(f"campus_{slot}", hits)
+            ordinals = np.array([v or 0 for v in values], dtype=np.int64) - 1
+            found = ordinals >= 0
+            if not found.any():
+                break
+            slot_distance = np.full(len(hits), np.inf)
+            slot_distance[found] = distances[ordinals[found]]
+            nearest = np.minimum(nearest, slot_distance)
+        more = searcher.fast_field_values("campus_more", hits)
+        position = self.geo().position
+        for i, flag in enumerate(more):
+            if flag:  # more campuses than slots: read them all from the stored document
+                campuses = orjson.loads(_payload(searcher.doc(hits[i])))["_campuses"]
+                known = [float(distances[position[c]]) for c in campuses if c in position]
+                nearest[i] = min([nearest[i], *known])
+        return [float(d) for d in nearest]
 
     def _ordered(
-        self, searcher: tantivy.Searcher, query: Query, limit: int, offset: int, ranked: bool
+        self,
+        searcher: tantivy.Searcher,
+        query: Query,
+        limit: int,
+        offset: int,
+        ranked: bool,
+        *,
+        count: bool = True,
     ) -> tuple[int, list[tantivy.DocAddress]]:
         limit = max(1, limit)
         if ranked:
-            result = searcher.search(query, limit, count=True, offset=offset)
+            result = searcher.search(query, limit, count=count, offset=offset)
         else:
             result = searcher.search(
                 query,
                 limit,
-                count=True,
+                count=count,
                 offset=offset,
                 order_by_field="title_key",
                 order=tantivy.Order.Asc,
@@ -776,16 +832,7 @@ class CourseIndex:
     def _facet_values(
         self, buckets: dict[str, list[dict[str, Any]]], req: SearchRequest
     ) -> dict[str, list[dict[str, Any]]]:
-        ref = self.ref
-        labels: dict[str, dict[str, str]] = {
-            "sector": {s.slug: s.name for s in ref.sectors.values()},
-            "qualification": QUALIFICATION_LABELS,
-            "delivery_mode": DELIVERY_MODE_LABELS,
-            "study_mode": STUDY_MODE_LABELS,
-            "institute": {},
-            "region": {},
-            "level": {},
-        }
+        labels = self._labels()
         selected: dict[str, Sequence[Any]] = {
             "sector": req.sectors,
             "level": req.levels,
@@ -801,7 +848,7 @@ class CourseIndex:
             for value in selected[name]:
                 counts.setdefault(str(value), 0)
             values: list[dict[str, Any]] = [
-                {"value": value, "label": labels[name].get(value) or self._label(name, value)}
+                {"value": value, "label": labels[name].get(value, value)}
                 for value in counts
                 if value
             ]
@@ -811,18 +858,21 @@ class CourseIndex:
             out[name] = values
         return out
 
-    def _label(self, facet: str, value: str) -> str:
-        try:
-            if facet == "level":
-                return f"Level {value}"
-            if facet == "institute":
-                institute = self.ref.institutes.get(uuid.UUID(value))
-                return institute.name if institute else value
-            if facet == "region":
-                return self.ref.regions.get(uuid.UUID(value), value)
-        except ValueError:
-            pass
-        return value
+    def _labels(self) -> dict[str, dict[str, str]]:
+        """Facet value -> label, rebuilt only when the reference data changes."""
+        ref = self.ref
+        if self._label_cache is None or self._label_cache[0] != ref.version:
+            labels = {
+                "sector": {s.slug: s.name for s in ref.sectors.values()},
+                "level": {str(n): f"Level {n}" for n in range(3, 8)},
+                "qualification": QUALIFICATION_LABELS,
+                "delivery_mode": DELIVERY_MODE_LABELS,
+                "study_mode": STUDY_MODE_LABELS,
+                "institute": {str(i): v.name for i, v in ref.institutes.items()},
+                "region": {str(r): name for r, name in ref.regions.items()},
+            }
+            self._label_cache = (ref.version, labels)
+        return self._label_cache[1]
 
     def suggest(self, q: str, limit: int = SUGGEST_LIMIT) -> list[dict[str, Any]]:
         """Sectors, then course titles, whose words start with what was typed."""
