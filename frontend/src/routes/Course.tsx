@@ -229,6 +229,9 @@ export default function Course() {
                   you do not pay back. Apply by {formatDate(scheme.closes_on)}.
                 </p>
                 {scheme.description ? <p>{scheme.description}</p> : null}
+                <Link to={`/courses/${c.id}/bursaries/${scheme.id}`}>
+                  Check if you can get it<span className="visually-hidden"> for the {scheme.name}</span>
+                </Link>
               </li>
             ))}
           </ul>
