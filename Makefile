@@ -40,7 +40,7 @@ seed-large: migrate ## Fill the catalogue with N synthetic courses: make seed-la
 bench-search: install ## Course search benchmark (PostgreSQL and SQLite, 100,000 courses)
 	$(BIN)/python services/catalogue/bench/bench_search.py
 
-run: seed ## Install, migrate, seed and serve the platform on 127.0.0.1:8000 (one Ctrl-C stops it)
+run: seed frontend-build ## Install, migrate, seed, build the web app and serve it all on 127.0.0.1:8000 (one Ctrl-C stops it)
 	$(BIN)/python -m gateway.devrun
 
 lint: install ## ruff lint and format check
