@@ -20,12 +20,12 @@ from catalogue.course.schemas import (
 )
 from catalogue.models import Course, Institute, Intake, Provider
 from catalogue.permissions import require_staff
-from catalogue.repository import apply_changes, ensure_unique, get_or_404, get_referenced
 from catalogue.vocab import slugify
 from servicekit.auth import OptionalPrincipal, Principal
 from servicekit.db import SessionDep, utcnow
 from servicekit.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 from servicekit.paging import Page, Paging, fetch_page, paginate
+from servicekit.repository import apply_changes, ensure_unique, get_or_404, get_referenced
 
 router = APIRouter(prefix="/v1")
 StaffDep = Annotated[Principal, Depends(require_staff)]
