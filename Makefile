@@ -9,9 +9,12 @@ VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
 SERVICES := catalogue identity partnerships applications gateway
 SVC ?= $(SERVICES)
+N ?= 100000
+SEED ?= 1
 
 .PHONY: help install migrate seed run test test-py lint fmt typecheck openapi clean \
-	frontend-install frontend-check api-client frontend-build e2e
+	frontend-install frontend-check api-client frontend-build e2e \
+	seed-large bench-search
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -32,7 +35,13 @@ seed: migrate ## Load the demo data (idempotent)
 	$(BIN)/partnerships seed
 	$(BIN)/applications seed
 
-run: seed ## Install, migrate, seed and serve the platform on 127.0.0.1:8000 (one Ctrl-C stops it)
+seed-large: migrate ## Fill the catalogue with N synthetic courses: make seed-large N=100000 SEED=1
+	$(BIN)/catalogue seed-large --count $(N) --seed $(SEED)
+
+bench-search: install ## Course search benchmark (PostgreSQL and SQLite, 100,000 courses)
+	$(BIN)/python services/catalogue/bench/bench_search.py
+
+run: seed frontend-build ## Install, migrate, seed, build the web app and serve it all on 127.0.0.1:8000 (one Ctrl-C stops it)
 	$(BIN)/python -m gateway.devrun
 
 lint: install ## ruff lint and format check

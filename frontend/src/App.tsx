@@ -20,6 +20,10 @@ export const routes: RouteObject[] = [
       { path: "search", lazy: page(() => import("./routes/Search")) },
       { path: "courses/:courseId", lazy: page(() => import("./routes/Course")) },
       { path: "courses/:courseId/apply/:intakeId", lazy: page(() => import("./routes/Apply")) },
+      {
+        path: "courses/:courseId/bursaries/:schemeId",
+        lazy: page(() => import("./routes/BursaryCheck")),
+      },
       { path: "institutes", lazy: page(() => import("./routes/Institutes")) },
       { path: "institutes/:instituteId", lazy: page(() => import("./routes/Institute")) },
       { path: "register", lazy: page(() => import("./routes/Register")) },

@@ -6,7 +6,8 @@ import { ApiError, type Schemas, api, unwrap } from "./client";
 export type Application = Schemas["applications.ApplicationDetail"];
 export type ApplicationStatus = Schemas["applications.ApplicationStatus"];
 export type ProfileUpdate = Schemas["applications.LearnerProfileUpdate"];
-export type BursaryScheme = Schemas["partnerships.BursarySchemeRead"];
+export type BursaryScheme = Schemas["partnerships.SchemeRead"];
+export type EligibilityResult = Schemas["partnerships.EligibilityResult"];
 
 /** A random UUID; crypto.randomUUID needs a secure context, getRandomValues does not. */
 export function idempotencyKey(): string {
@@ -154,6 +155,20 @@ export function useBursaryScheme(id: string) {
         }),
       ),
     retry: noRetryOn4xx,
+  });
+}
+
+/** Whether answers meet a scheme's eligibility rules, and which rules they fail (nothing is
+ * stored: the learner can check before applying). */
+export function useCheckEligibility(schemeId: string) {
+  return useMutation({
+    mutationFn: (answers: Record<string, number | boolean | string>) =>
+      unwrap(
+        api.POST("/api/partnerships/v1/bursary-schemes/{scheme_id}/eligibility", {
+          params: { path: { scheme_id: schemeId } },
+          body: { answers },
+        }),
+      ),
   });
 }
 

@@ -1,22 +1,25 @@
 // The catalogue and partnerships reads every page shares, as TanStack Query hooks.
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type SearchState, toApiQuery } from "../lib/searchState";
 import { ApiError, api, unwrap } from "./client";
 
 const HOUR = 60 * 60 * 1000;
 
+const getSectors = (signal?: AbortSignal) =>
+  unwrap(api.GET("/api/catalogue/v1/sectors", { params: { query: { limit: 100 } }, signal }));
+
 export function useSectors() {
   return useQuery({
     queryKey: ["sectors"],
-    queryFn: ({ signal }) =>
-      unwrap(api.GET("/api/catalogue/v1/sectors", { params: { query: { limit: 100 } }, signal })),
+    queryFn: ({ signal }) => getSectors(signal),
     staleTime: HOUR,
     select: (page) => page.items,
   });
 }
 
-export function useRegions() {
+export function useRegions(enabled = true) {
   return useQuery({
+    enabled,
     queryKey: ["regions"],
     queryFn: ({ signal }) =>
       unwrap(api.GET("/api/catalogue/v1/regions", { params: { query: { limit: 100 } }, signal })),
@@ -72,16 +75,19 @@ export function useSuggestions(text: string) {
   });
 }
 
-export function useCourse(courseId: string) {
+const getCourse = (courseId: string, signal?: AbortSignal) =>
+  unwrap(
+    api.GET("/api/catalogue/v1/courses/{course_id}", {
+      params: { path: { course_id: courseId } },
+      signal,
+    }),
+  );
+
+export function useCourse(courseId: string, enabled = true) {
   return useQuery({
     queryKey: ["course", courseId],
-    queryFn: ({ signal }) =>
-      unwrap(
-        api.GET("/api/catalogue/v1/courses/{course_id}", {
-          params: { path: { course_id: courseId } },
-          signal,
-        }),
-      ),
+    queryFn: ({ signal }) => getCourse(courseId, signal),
+    enabled: enabled && Boolean(courseId),
     retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
   });
 }
@@ -193,19 +199,38 @@ export function useEmployers(ids: string[]) {
   });
 }
 
-/** Open bursary schemes for a course; none when partnerships is not there. */
+/** The open bursary schemes for a course (none when partnerships is not there): the schemes
+ * that list the course (or no courses), its institute, its sector (or none) and its level (or
+ * none), and have not closed. */
 export function useBursarySchemes(courseId: string | undefined) {
+  const client = useQueryClient();
   return useQuery({
     queryKey: ["bursary-schemes", courseId],
     queryFn: async ({ signal }) => {
+      const id = courseId ?? "";
+      const [course, sectors] = await Promise.all([
+        client.ensureQueryData({ queryKey: ["course", id], queryFn: () => getCourse(id, signal) }),
+        client.ensureQueryData({ queryKey: ["sectors"], queryFn: () => getSectors(signal) }),
+      ]);
+      const sector = sectors.items.find((s) => s.id === course.sector_id)?.slug;
       try {
         const page = await unwrap(
           api.GET("/api/partnerships/v1/bursary-schemes", {
-            params: { query: { course: courseId ?? null, open: true, limit: 50 } },
+            params: {
+              query: {
+                course: course.id,
+                institute: course.institute_id,
+                level: course.level,
+                status: "open",
+                limit: 50,
+                ...(sector ? { sector } : {}),
+              },
+            },
             signal,
           }),
         );
-        return page.items;
+        const today = new Date().toISOString().slice(0, 10);
+        return page.items.filter((s) => s.opens_on <= today && today <= s.closes_on);
       } catch {
         return [];
       }
@@ -213,4 +238,11 @@ export function useBursarySchemes(courseId: string | undefined) {
     enabled: Boolean(courseId),
     retry: false,
   });
+}
+
+/** Employers' names by id, for the ones partnerships shows (verified employers). */
+export function useEmployerNames(ids: string[]): Record<string, string> {
+  const unique = [...new Set(ids)].sort();
+  const employers = useEmployers(unique);
+  return Object.fromEntries((employers.data ?? []).map((e) => [e.id, e.name]));
 }

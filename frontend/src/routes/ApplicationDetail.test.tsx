@@ -2,6 +2,7 @@ import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Application, BursaryScheme } from "../api/learner";
+import { bursaryScheme, EMPLOYER_ID, employer } from "../test/fixtures";
 import { clearSession } from "../auth/session";
 import { renderPage } from "../test/render";
 import ApplicationDetail from "./ApplicationDetail";
@@ -41,25 +42,13 @@ function application(overrides: Partial<Application> = {}): Application {
   };
 }
 
-const scheme: BursaryScheme = {
-  id: "44444444-4444-4444-8444-444444444444",
-  name: "Northern Broadband bursary",
-  employer_id: "55555555-5555-4555-8555-555555555555",
-  employer_name: "Northern Broadband",
-  summary: "For learners who face barriers.",
-  award_pence: 150000,
-  places: 10,
-  opens_on: null,
-  closes_on: "2027-01-01",
-  is_open: true,
-  course_ids: [COURSE],
-  questions: [],
-};
+const scheme = bursaryScheme({ course_ids: [COURSE] });
 
 const show = (app: Application, schemes: BursaryScheme[] = []) =>
   renderPage("/account/applications/:applicationId", `/account/applications/${ID}`, ApplicationDetail, [
     [["applications", ID], app],
     [["bursary-schemes", COURSE], schemes],
+    [["employers", [EMPLOYER_ID]], [employer]],
   ]);
 
 afterEach(() => void clearSession());
@@ -112,7 +101,7 @@ describe("an application's page", () => {
     const { unmount } = show(application(), [scheme]);
     const link = await screen.findByRole("link", { name: /Apply for this bursary/ });
     expect(link.getAttribute("href")).toBe(`/account/applications/${ID}/bursaries/${scheme.id}`);
-    expect(screen.getByText(/Up to £1,500 from Northern Broadband/)).toBeTruthy();
+    expect(screen.getByText(/£1,500 from Northern Broadband Ltd\. Apply by 1 January 2027/)).toBeTruthy();
     unmount();
     show(application(), []);
     await screen.findByRole("heading", { level: 1 });

@@ -2,7 +2,7 @@ import { type FormEvent, useState } from "react";
 import { Link, useLocation, useParams } from "react-router";
 import { ApiError, describeError } from "../api/client";
 import { type ApplicationStatus, STATUS_LABELS, useApplication, useTransition } from "../api/learner";
-import { useBursarySchemes } from "../api/queries";
+import { useBursarySchemes, useEmployerNames } from "../api/queries";
 import { RequireSignIn } from "../auth/RequireSignIn";
 import { ErrorSummary, type FormErrors, TextArea } from "../components/Form";
 import { usePageMeta } from "../components/PageMeta";
@@ -73,6 +73,7 @@ function Detail({ id }: { id: string }) {
       : null,
   );
   const schemes = useBursarySchemes(application.data?.course_id);
+  const employerNames = useEmployerNames(schemes.data?.map((s) => s.employer_id) ?? []);
 
   if (application.isPending) {
     return (
@@ -185,7 +186,9 @@ function Detail({ id }: { id: string }) {
               <li className="card" key={scheme.id}>
                 <h3 className="card__title">{scheme.name}</h3>
                 <p>
-                  Up to {formatMoney(scheme.award_pence)} from {scheme.employer_name}.
+                  {formatMoney(scheme.award_pence)}
+                  {employerNames[scheme.employer_id] ? ` from ${employerNames[scheme.employer_id]}` : ""}. Apply by{" "}
+                  {formatDate(scheme.closes_on)}.
                 </p>
                 <Link className="button button--secondary" to={`/account/applications/${a.id}/bursaries/${scheme.id}`}>
                   Apply for this bursary<span className="visually-hidden">: {scheme.name}</span>

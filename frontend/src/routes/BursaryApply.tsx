@@ -1,22 +1,23 @@
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { Link, useParams } from "react-router";
-import { ApiError, describeError, type Schemas } from "../api/client";
+import { ApiError, type Schemas } from "../api/client";
 import { useApplication, useApplyForBursary, useBursaryScheme } from "../api/learner";
+import { useCourse } from "../api/queries";
 import { RequireSignIn } from "../auth/RequireSignIn";
-import { ErrorSummary, type FormErrors, RadioGroup, TextArea } from "../components/Form";
+import { BursaryQuestions } from "../components/BursaryQuestions";
 import { usePageMeta } from "../components/PageMeta";
 import { ErrorState, Loading, Unavailable } from "../components/States";
-import { formatDate, formatMoney } from "../lib/format";
+import { asRule, ruleFields } from "../lib/eligibility";
 
 type Result = Schemas["applications.BursaryApplicationRead"];
-const fieldId = (questionId: string) => `question-${questionId.replace(/[^a-zA-Z0-9_-]/g, "-")}`;
 
 function BursaryForm({ applicationId, schemeId }: { applicationId: string; schemeId: string }) {
   const scheme = useBursaryScheme(schemeId);
   const application = useApplication(applicationId);
+  const fields = ruleFields(asRule(scheme.data?.eligibility));
+  const needsCourse = fields.includes("course_level") || fields.includes("course_sector");
+  const course = useCourse(application.data?.course_id ?? "", needsCourse);
   const apply = useApplyForBursary();
-  const [answers, setAnswers] = useState<Record<string, string>>({});
-  const [errors, setErrors] = useState<FormErrors>({});
   const [result, setResult] = useState<Result | null>(null);
 
   const failed = scheme.error ?? application.error;
@@ -41,6 +42,7 @@ function BursaryForm({ applicationId, schemeId }: { applicationId: string; schem
     );
   }
   const s = scheme.data;
+  const a = application.data;
 
   if (result) {
     return (
@@ -64,69 +66,25 @@ function BursaryForm({ applicationId, schemeId }: { applicationId: string; schem
     );
   }
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    const found: FormErrors = {};
-    for (const q of s.questions) {
-      if (q.required && !answers[q.id]?.trim()) {
-        found[fieldId(q.id)] = q.kind === "text" ? `Answer: ${q.text}` : `Select an answer: ${q.text}`;
-      }
-    }
-    setErrors(found);
-    if (Object.keys(found).length) return;
-    try {
-      const created = await apply.mutateAsync({
-        scheme_id: s.id,
-        application_id: applicationId,
-        answers: s.questions
-          .filter((q) => answers[q.id])
-          .map((q) => ({ question_id: q.id, answer: answers[q.id] ?? "" })),
-      });
-      setResult(created);
-    } catch (error) {
-      const first = s.questions[0];
-      setErrors({ [first ? fieldId(first.id) : "bursary"]: describeError(error) });
-    }
-  }
-
   return (
-    <div className="narrow">
-      <ErrorSummary errors={errors} order={s.questions.map((q) => fieldId(q.id))} />
-      <p className="caption">{application.data.course_title}</p>
-      <h1>Apply for the {s.name}</h1>
-      <p>
-        Up to {formatMoney(s.award_pence)} from {s.employer_name}, which you do not pay back.
-        {s.closes_on ? ` Apply by ${formatDate(s.closes_on)}.` : ""}
-      </p>
-      <p>{s.summary}</p>
-      <form noValidate onSubmit={submit}>
-        {s.questions.map((q) => {
-          const id = fieldId(q.id);
-          const set = (value: string) => setAnswers((a) => ({ ...a, [q.id]: value }));
-          if (q.kind === "text") {
-            return (
-              <TextArea key={q.id} id={id} label={q.required ? q.text : `${q.text} (optional)`} rows={4} value={answers[q.id] ?? ""} error={errors[id]} onChange={(e) => set(e.target.value)} />
-            );
-          }
-          const options =
-            q.kind === "yes_no"
-              ? [
-                  { value: "yes", label: "Yes" },
-                  { value: "no", label: "No" },
-                ]
-              : (q.options ?? []).map((o) => ({ value: o, label: o }));
-          return (
-            <RadioGroup key={q.id} id={id} legend={q.required ? q.text : `${q.text} (optional)`} options={options} value={answers[q.id] ?? ""} error={errors[id]} onChange={set} />
-          );
-        })}
-        <button type="submit" className="button" disabled={apply.isPending}>
-          {apply.isPending ? "Sending…" : "Apply for this bursary"}
-        </button>
-      </form>
+    <>
+      <BursaryQuestions
+        scheme={s}
+        heading={`Apply for the ${s.name}`}
+        caption={a.course_title}
+        startDate={a.start_date}
+        courseLevel={course.data?.level}
+        courseSectorId={course.data?.sector_id}
+        apply={{
+          pending: apply.isPending,
+          send: async (answers) =>
+            setResult(await apply.mutateAsync({ scheme_id: s.id, application_id: applicationId, answers })),
+        }}
+      />
       <p>
         <Link to={`/account/applications/${applicationId}`}>Back to your application</Link>
       </p>
-    </div>
+    </>
   );
 }
 

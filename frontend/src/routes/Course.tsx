@@ -5,6 +5,7 @@ import {
   useCampuses,
   useCourse,
   useCourseDistance,
+  useEmployerNames,
   useEmployers,
   useInstitute,
   useProvider,
@@ -49,6 +50,7 @@ export default function Course() {
   const sectors = useSectors();
   const employers = useEmployers(c?.employer_ids ?? []);
   const bursaries = useBursarySchemes(c?.id);
+  const employerNames = useEmployerNames(bursaries.data?.map((s) => s.employer_id) ?? []);
   const distance = useCourseDistance(c?.slug, postcode);
 
   usePageMeta(
@@ -222,10 +224,14 @@ export default function Course() {
               <li className="card" key={scheme.id}>
                 <h3 className="card__title">{scheme.name}</h3>
                 <p>
-                  Up to {formatMoney(scheme.award_pence)} from {scheme.employer_name}
-                  {scheme.closes_on ? `. Apply by ${formatDate(scheme.closes_on)}` : ""}.
+                  <strong>{formatMoney(scheme.award_pence)}</strong>
+                  {employerNames[scheme.employer_id] ? ` from ${employerNames[scheme.employer_id]}` : ""}, which
+                  you do not pay back. Apply by {formatDate(scheme.closes_on)}.
                 </p>
-                <p>{scheme.summary}</p>
+                {scheme.description ? <p>{scheme.description}</p> : null}
+                <Link to={`/courses/${c.id}/bursaries/${scheme.id}`}>
+                  Check if you can get it<span className="visually-hidden"> for the {scheme.name}</span>
+                </Link>
               </li>
             ))}
           </ul>

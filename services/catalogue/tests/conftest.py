@@ -16,6 +16,7 @@ from catalogue.models import metadata
 from servicekit.migrations import upgrade
 from servicekit.testing.databases import BACKENDS, delete_all_rows, temporary_database
 from servicekit.testing.tokens import TokenFactory
+from tests.search_world import SearchWorld, build_search_world
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -43,6 +44,7 @@ async def app(database_url: str, tokens: TokenFactory) -> AsyncIterator[FastAPI]
     )
     application = build_app(settings)
     async with LifespanManager(application):
+        await application.state.search.wait_ready()
         yield application
 
 
@@ -51,3 +53,23 @@ async def client(app: FastAPI, database_url: str) -> AsyncIterator[AsyncClient]:
     async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as c:
         yield c
     delete_all_rows(database_url, metadata)
+    await app.state.search.rebuild()  # the rows went behind the change log's back
+
+
+@pytest.fixture(scope="module")
+async def search_world(
+    app: FastAPI, database_url: str, tokens: TokenFactory
+) -> AsyncIterator[SearchWorld]:
+    """A small realistic catalogue shared by a module's read-only tests."""
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as c:
+        built = await build_search_world(c, tokens)
+    yield built
+    delete_all_rows(database_url, metadata)
+    await app.state.search.rebuild()
+
+
+@pytest.fixture
+async def api(app: FastAPI, search_world: SearchWorld) -> AsyncIterator[AsyncClient]:
+    """A client for read-only tests on ``search_world`` (nothing is wiped afterwards)."""
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as c:
+        yield c

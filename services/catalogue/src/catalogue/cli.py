@@ -1,10 +1,11 @@
-"""The catalogue's command line: ``catalogue seed``."""
+"""The catalogue's command line: ``catalogue seed`` and ``catalogue seed-large``."""
 
 from __future__ import annotations
 
 import typer
 from rich.console import Console
 
+from catalogue import seed_large
 from catalogue.config import Settings
 from catalogue.seed import seed as run_seed
 
@@ -28,6 +29,9 @@ def seed() -> None:
         f"providers, {report.campuses} campuses, {report.courses} courses, "
         f"{report.intakes} intakes"
     )
+
+
+app.command("seed-large")(seed_large.command)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,19 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    event,
+)
+from sqlalchemy.orm import Session
 from sqlmodel import Field, SQLModel
 
 from servicekit.db import UTCDateTime, new_id, new_registry, utcnow
@@ -135,3 +147,67 @@ class Intake(Base, table=True):
     capacity: int
     created_at: datetime = _created()
     updated_at: datetime = _created()
+
+
+# The change log: every write to what course search shows adds a row, numbered in order, so each
+# process's search index can follow other processes' writes (and deletions: the row outlives the
+# record it names, a tombstone). Written by the listener below for every ORM flush; bulk loaders
+# that bypass the ORM add an ``all`` row (rebuild) themselves.
+
+CHANGE_ENTITIES = ("course", "provider", "institute", "sector", "region", "all")
+
+
+class CatalogueChange(Base, table=True):
+    __tablename__ = "catalogue_change"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # never reuse a number, even once pruned
+    seq: int | None = Field(
+        default=None,
+        sa_column=Column(
+            BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+        ),
+    )
+    entity: str = Field(sa_type=String(20), nullable=False)
+    entity_id: uuid.UUID | None = None
+    changed_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True
+    )
+
+
+def _change_keys(obj: object) -> tuple[str, uuid.UUID] | None:
+    """Which search-relevant record a changed row belongs to (an intake belongs to its course,
+    a campus to its provider)."""
+    if isinstance(obj, Course):
+        return ("course", obj.id)
+    if isinstance(obj, Intake):
+        return ("course", obj.course_id)
+    if isinstance(obj, Campus):
+        return ("provider", obj.provider_id)
+    if isinstance(obj, Provider):
+        return ("provider", obj.id)
+    if isinstance(obj, Institute):
+        return ("institute", obj.id)
+    if isinstance(obj, Sector):
+        return ("sector", obj.id)
+    if isinstance(obj, Region):
+        return ("region", obj.id)
+    return None
+
+
+def _record_changes(session: Session, _context: Any, _instances: Any) -> None:
+    logged: set[tuple[str, uuid.UUID]] = session.info.setdefault("catalogue_changes", set())
+    touched = [*session.new, *session.deleted]
+    touched += [o for o in session.dirty if session.is_modified(o, include_collections=False)]
+    for obj in touched:
+        key = _change_keys(obj)
+        if key is not None and key not in logged:
+            logged.add(key)
+            session.add(CatalogueChange(entity=key[0], entity_id=key[1]))
+
+
+def _forget_changes(session: Session, *_args: Any) -> None:
+    session.info.pop("catalogue_changes", None)
+
+
+event.listen(Session, "before_flush", _record_changes)
+event.listen(Session, "after_commit", _forget_changes)
+event.listen(Session, "after_rollback", _forget_changes)

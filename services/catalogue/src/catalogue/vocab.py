@@ -99,3 +99,24 @@ Url = Annotated[
 def slugify(value: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:200] or "item"
+
+
+QUALIFICATION_LABELS: dict[str, str] = {
+    "htq": "Higher Technical Qualification (HTQ)",
+    "hnc": "Higher National Certificate (HNC)",
+    "hnd": "Higher National Diploma (HND)",
+    "foundation_degree": "Foundation degree",
+    "apprenticeship": "Apprenticeship",
+    "degree_apprenticeship": "Degree apprenticeship",
+    "bootcamp": "Skills Bootcamp",
+    "short_course": "Short course",
+    "t_level": "T Level",
+    "bachelors_degree": "Bachelor's degree",
+    "masters_degree": "Master's degree",
+}
+DELIVERY_MODE_LABELS: dict[str, str] = {
+    "in_person": "In person",
+    "online": "Online",
+    "blended": "Blended",
+}
+STUDY_MODE_LABELS: dict[str, str] = {"full_time": "Full time", "part_time": "Part time"}

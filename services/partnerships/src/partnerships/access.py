@@ -15,9 +15,9 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from partnerships.repository import not_found
 from servicekit.auth import Principal, require
 from servicekit.errors import Forbidden
+from servicekit.repository import not_found
 
 MANAGER_ROLES = frozenset({"owner", "admin"})
 INTERNAL_SCOPE = "internal"

@@ -4,7 +4,7 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -12,22 +12,20 @@ from catalogue.course import service
 from catalogue.course.schemas import (
     CourseCreate,
     CourseDetail,
-    CourseRead,
     CourseUpdate,
     IntakeCreate,
     IntakeDetail,
     IntakeRead,
     IntakeUpdate,
-    Level,
 )
-from catalogue.models import Course, Institute, Intake, Provider, Sector
+from catalogue.models import Course, Institute, Intake, Provider
 from catalogue.permissions import require_staff
-from catalogue.repository import apply_changes, ensure_unique, get_or_404, get_referenced
-from catalogue.vocab import CourseStatus, DeliveryMode, Qualification, StudyMode, slugify
+from catalogue.vocab import slugify
 from servicekit.auth import OptionalPrincipal, Principal
 from servicekit.db import SessionDep, utcnow
 from servicekit.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 from servicekit.paging import Page, Paging, fetch_page, paginate
+from servicekit.repository import apply_changes, ensure_unique, get_or_404, get_referenced
 
 router = APIRouter(prefix="/v1")
 StaffDep = Annotated[Principal, Depends(require_staff)]
@@ -38,62 +36,6 @@ ERRORS = {
     **Conflict.schema_response(),
     **Unprocessable.schema_response(),
 }
-MultiSlug = Annotated[list[str] | None, Query(max_length=20)]
-
-
-@router.get(
-    "/courses",
-    tags=["courses"],
-    summary="List courses",
-    description="Published courses for everyone; staff also see their own drafts and archived "
-    "courses. Several values of one filter mean OR, different filters AND.",
-    response_model=Page[CourseRead],
-    responses=Unprocessable.schema_response(),
-)
-async def list_courses(
-    session: SessionDep,
-    principal: OptionalPrincipal,
-    paging: Paging,
-    q: Annotated[str | None, Query(max_length=200, description="Words in the title")] = None,
-    sector: MultiSlug = None,
-    level: Annotated[list[Level] | None, Query(max_length=5)] = None,
-    qualification: Annotated[list[Qualification] | None, Query(max_length=20)] = None,
-    delivery_mode: Annotated[list[DeliveryMode] | None, Query(max_length=3)] = None,
-    study_mode: Annotated[list[StudyMode] | None, Query(max_length=2)] = None,
-    institute: Annotated[list[uuid.UUID] | None, Query(max_length=50)] = None,
-    provider: Annotated[list[uuid.UUID] | None, Query(max_length=50)] = None,
-    region: Annotated[list[uuid.UUID] | None, Query(max_length=20)] = None,
-    status: Annotated[list[CourseStatus] | None, Query(max_length=3)] = None,
-    slug: Annotated[str | None, Query(max_length=220)] = None,
-) -> Page[CourseRead]:
-    stmt = service.course_query(principal).order_by(col(Course.title), col(Course.id))
-    if q:
-        for word in q.split()[:10]:
-            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            stmt = stmt.where(col(Course.title).ilike(f"%{escaped}%", escape="\\"))
-    if sector:
-        stmt = stmt.join(Sector).where(col(Sector.slug).in_(sector))
-    if level:
-        stmt = stmt.where(col(Course.level).in_(level))
-    if qualification:
-        stmt = stmt.where(col(Course.qualification).in_([v.value for v in qualification]))
-    if delivery_mode:
-        stmt = stmt.where(col(Course.delivery_mode).in_([v.value for v in delivery_mode]))
-    if study_mode:
-        stmt = stmt.where(col(Course.study_mode).in_([v.value for v in study_mode]))
-    if institute:
-        stmt = stmt.where(col(Course.institute_id).in_(institute))
-    if provider:
-        stmt = stmt.where(col(Course.provider_id).in_(provider))
-    if region:
-        stmt = stmt.join(Institute, col(Institute.id) == col(Course.institute_id)).where(
-            col(Institute.region_id).in_(region)
-        )
-    if status:
-        stmt = stmt.where(col(Course.status).in_([s.value for s in status]))
-    if slug:
-        stmt = stmt.where(col(Course.slug) == slug)
-    return await fetch_page(session, stmt, paging, CourseRead.model_validate)
 
 
 @router.get(

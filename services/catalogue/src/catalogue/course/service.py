@@ -14,10 +14,10 @@ from sqlmodel import col
 from catalogue.course.schemas import CourseDetail, CourseRead, IntakeDetail, IntakeRead
 from catalogue.models import Campus, Course, Intake, ProviderInstitute, Sector
 from catalogue.permissions import edits_course
-from catalogue.repository import get_referenced
 from catalogue.vocab import CourseStatus
 from servicekit.auth import Principal
 from servicekit.errors import Forbidden, NotFound, Unprocessable
+from servicekit.repository import get_referenced
 
 
 def today() -> Any:

@@ -10,12 +10,12 @@ from sqlmodel import col
 from catalogue.institute.schemas import InstituteCreate, InstituteRead, InstituteUpdate
 from catalogue.models import Institute, Region
 from catalogue.permissions import manages_institute, require_network_admin, require_staff
-from catalogue.repository import apply_changes, ensure_unique, get_or_404, get_referenced
 from catalogue.vocab import LicenceStatus
 from servicekit.auth import Principal
 from servicekit.db import SessionDep, utcnow
 from servicekit.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 from servicekit.paging import Page, Paging, fetch_page
+from servicekit.repository import apply_changes, ensure_unique, get_or_404, get_referenced
 
 router = APIRouter(prefix="/v1/institutes", tags=["institutes"])
 ERRORS = {

@@ -23,12 +23,12 @@ from catalogue.provider.schemas import (
     ProviderUpdate,
 )
 from catalogue.provider.service import check_institutes_exist, place_campus, read_providers
-from catalogue.repository import apply_changes, ensure_unique, get_or_404, get_referenced
 from catalogue.vocab import ProviderType
 from servicekit.auth import Principal
 from servicekit.db import SessionDep, utcnow
 from servicekit.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 from servicekit.paging import Page, Paging, fetch_page, paginate
+from servicekit.repository import apply_changes, ensure_unique, get_or_404, get_referenced
 
 router = APIRouter(prefix="/v1")
 StaffDep = Annotated[Principal, Depends(require_staff)]

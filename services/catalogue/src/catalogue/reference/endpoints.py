@@ -9,11 +9,11 @@ from sqlmodel import col
 from catalogue.models import Region, Sector
 from catalogue.permissions import require_network_admin
 from catalogue.reference.schemas import RegionCreate, RegionRead, SectorCreate, SectorRead
-from catalogue.repository import ensure_unique
 from servicekit.auth import Principal
 from servicekit.db import SessionDep
 from servicekit.errors import Conflict, Forbidden, Unauthorized, Unprocessable
 from servicekit.paging import Page, Paging, fetch_page
+from servicekit.repository import ensure_unique
 
 router = APIRouter(prefix="/v1")
 AdminDep = Annotated[Principal, Depends(require_network_admin)]

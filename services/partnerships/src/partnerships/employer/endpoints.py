@@ -24,13 +24,13 @@ from partnerships.employer.schemas import (
 from partnerships.idempotency import IdempotencyHeader, choose_key, mark_replayed
 from partnerships.identity import IdentityDep
 from partnerships.models import Employer
-from partnerships.repository import apply_changes, ensure_unique, get_or_404
 from partnerships.vocab import EmployerStatus, Region
 from servicekit.auth import CurrentPrincipal, OptionalPrincipal
 from servicekit.db import SessionDep, utcnow
 from servicekit.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 from servicekit.http import DependencyUnavailable
 from servicekit.paging import Page, Paging, fetch_page
+from servicekit.repository import apply_changes, ensure_unique, get_or_404
 
 router = APIRouter(prefix="/v1", tags=["employers"])
 ERRORS = {

@@ -13,11 +13,11 @@ from partnerships.employer.schemas import EmployerCreate
 from partnerships.errors import EmployerNotVerified, IdempotencyKeyReused, InvalidTransition
 from partnerships.identity import IdentityClient
 from partnerships.models import Employer
-from partnerships.repository import ensure_unique, not_found
 from partnerships.vocab import EmployerStatus
 from servicekit.auth import Principal
 from servicekit.db import new_id, utcnow
 from servicekit.errors import Conflict, Forbidden
+from servicekit.repository import ensure_unique, not_found
 
 # Sign-up ids are derived from (user, idempotency key): a retry after a failed commit creates the
 # same employer id, which identity (idempotent on user and organisation) already knows.

@@ -19,10 +19,10 @@ from partnerships.ledger import FundBalances, entry, fund_balance, fund_balances
 from partnerships.locking import lock
 from partnerships.models import Employer, Fund, FundInstitute, LedgerEntry
 from partnerships.money import gbp
-from partnerships.repository import not_found
 from partnerships.vocab import EntryKind, FundStatus, Purpose
 from servicekit.auth import Principal
 from servicekit.errors import Forbidden, Unprocessable
+from servicekit.repository import not_found
 
 MAX_FUND_YEARS = 10
 

@@ -11,11 +11,11 @@ from partnerships.access import is_member, is_network_admin
 from partnerships.impact.schemas import AwardGroup, FundImpact, Impact, OutreachImpact
 from partnerships.ledger import fund_balances
 from partnerships.models import Employer, Fund, OutreachEvent, Reservation, SchoolRegistration
-from partnerships.repository import not_found
 from partnerships.vocab import EventStatus, ReservationStatus
 from servicekit.auth import CurrentPrincipal
 from servicekit.db import SessionDep
 from servicekit.errors import NotFound, Unauthorized
+from servicekit.repository import not_found
 
 router = APIRouter(prefix="/v1", tags=["impact"])
 

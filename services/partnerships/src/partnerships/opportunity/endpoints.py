@@ -22,12 +22,12 @@ from partnerships.opportunity.schemas import (
     OpportunityRead,
     OpportunityUpdate,
 )
-from partnerships.repository import not_found
 from partnerships.vocab import OpportunityKind, OpportunityStatus, normalise_place, postcode_area
 from servicekit.auth import CurrentPrincipal, OptionalPrincipal
 from servicekit.db import SessionDep, utcnow
 from servicekit.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 from servicekit.paging import Page, Paging, fetch_page
+from servicekit.repository import not_found
 
 router = APIRouter(prefix="/v1", tags=["opportunities"])
 ERRORS = {

@@ -22,12 +22,12 @@ from partnerships.outreach.schemas import (
     RegistrationCreate,
     RegistrationRead,
 )
-from partnerships.repository import not_found
 from partnerships.vocab import EventKind, EventStatus
 from servicekit.auth import CurrentPrincipal, OptionalPrincipal
 from servicekit.db import SessionDep, utcnow
 from servicekit.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 from servicekit.paging import Page, Paging, fetch_page, paginate
+from servicekit.repository import not_found
 
 router = APIRouter(prefix="/v1", tags=["outreach-events"])
 ERRORS = {

@@ -25,11 +25,11 @@ from partnerships.fund.service import institutes_of
 from partnerships.locking import lock
 from partnerships.models import Employer, Fund, OutreachEvent, SchoolRegistration
 from partnerships.outreach.schemas import EventCreate, EventRead, RegistrationCreate
-from partnerships.repository import not_found
 from partnerships.vocab import EntryKind, EventStatus, Purpose
 from servicekit.auth import Principal
 from servicekit.db import utcnow
 from servicekit.errors import Conflict, FieldError, Forbidden, Unprocessable
+from servicekit.repository import not_found
 
 
 async def registered(

@@ -22,12 +22,12 @@ from partnerships.employer.service import require_not_suspended
 from partnerships.errors import InvalidTransition
 from partnerships.models import Employer, Partnership
 from partnerships.partnership.schemas import PartnershipCreate, PartnershipRead, PartnershipUpdate
-from partnerships.repository import not_found
 from partnerships.vocab import PartnershipKind, PartnershipStatus
 from servicekit.auth import CurrentPrincipal, Principal
 from servicekit.db import SessionDep, utcnow
 from servicekit.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 from servicekit.paging import Page, Paging, fetch_page
+from servicekit.repository import not_found
 
 router = APIRouter(prefix="/v1", tags=["partnerships"])
 ERRORS = {

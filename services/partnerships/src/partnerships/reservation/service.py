@@ -26,11 +26,11 @@ from partnerships.errors import (
 from partnerships.ledger import entry, scheme_balance
 from partnerships.locking import lock
 from partnerships.models import BursaryScheme, Reservation, SchemeTarget
-from partnerships.repository import not_found
 from partnerships.reservation.schemas import ReservationCreate
 from partnerships.vocab import EntryKind, ReservationStatus, SchemeStatus
 from servicekit.db import utcnow
 from servicekit.errors import Unprocessable
+from servicekit.repository import not_found
 
 
 async def expire_held(session: AsyncSession, scheme_id: uuid.UUID, now: datetime) -> int:

@@ -11,7 +11,6 @@ from partnerships.access import can_read
 from partnerships.errors import IdempotencyKeyReused, OverAllocated
 from partnerships.idempotency import IdempotencyHeader, choose_key, mark_replayed
 from partnerships.models import BursaryScheme, Reservation
-from partnerships.repository import not_found
 from partnerships.scheme import rules, service
 from partnerships.scheme.schemas import (
     EligibilityCheck,
@@ -27,6 +26,7 @@ from servicekit.auth import CurrentPrincipal, OptionalPrincipal
 from servicekit.db import SessionDep
 from servicekit.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 from servicekit.paging import Page, Paging, fetch_page, paginate
+from servicekit.repository import not_found
 
 router = APIRouter(prefix="/v1", tags=["bursary-schemes"])
 ERRORS = {

@@ -28,7 +28,6 @@ from partnerships.ledger import entry, fund_balance, scheme_balance, scheme_bala
 from partnerships.locking import lock
 from partnerships.models import BursaryScheme, Employer, Fund, SchemeTarget
 from partnerships.money import gbp
-from partnerships.repository import not_found
 from partnerships.scheme import rules
 from partnerships.scheme.schemas import (
     SchemeBalanceRead,
@@ -40,6 +39,7 @@ from partnerships.vocab import EntryKind, Purpose, SchemeStatus
 from servicekit.auth import Principal
 from servicekit.db import utcnow
 from servicekit.errors import Forbidden, Unprocessable
+from servicekit.repository import not_found
 
 TARGET_KINDS = ("institute", "course", "sector", "level")
 OPEN_CHANGES = frozenset({"name", "description", "closes_on"})

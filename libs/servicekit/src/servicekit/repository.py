@@ -1,4 +1,4 @@
-"""Small query helpers every domain uses."""
+"""Query helpers every service's domains use: fetch-or-404, body references, uniqueness, PATCH."""
 
 from __future__ import annotations
 
@@ -13,16 +13,26 @@ from servicekit.errors import Conflict, FieldError, NotFound, Unprocessable
 M = TypeVar("M")
 
 
-async def get_or_404(session: AsyncSession, model: type[M], obj_id: uuid.UUID, what: str) -> M:
-    obj = await session.get(model, obj_id)
-    if obj is None:
-        raise NotFound(f"No {what} with id {obj_id}.")
-    return obj
-
-
 def not_found(what: str, obj_id: uuid.UUID) -> NotFound:
     """The answer for a missing object and for another tenant's object alike."""
     return NotFound(f"No {what} with id {obj_id}.")
+
+
+async def get_or_404(session: AsyncSession, model: type[M], obj_id: uuid.UUID, what: str) -> M:
+    obj = await session.get(model, obj_id)
+    if obj is None:
+        raise not_found(what, obj_id)
+    return obj
+
+
+async def get_referenced(
+    session: AsyncSession, model: type[M], obj_id: uuid.UUID, field: str, what: str
+) -> M:
+    """A row a request body points at; a missing one is the body's fault (422 naming the field)."""
+    obj = await session.get(model, obj_id)
+    if obj is None:
+        raise Unprocessable.for_field(f"body.{field}", f"No {what} with id {obj_id}.", "not_found")
+    return obj
 
 
 async def ensure_unique(
