@@ -13,6 +13,7 @@ const COURSE = "cccccccc-cccc-4ccc-8ccc-cccccccccccc";
 function application(overrides: Partial<Application> = {}): Application {
   return {
     id: ID,
+    learner_id: "44444444-4444-4444-8444-444444444444",
     intake_id: "11111111-1111-4111-8111-111111111111",
     course_id: COURSE,
     course_title: "HNC Renewable Energy Engineering",
@@ -23,21 +24,32 @@ function application(overrides: Partial<Application> = {}): Application {
     offer_type: null,
     offer_conditions: null,
     submitted_at: "2026-11-20T10:00:00Z",
+    decided_at: null,
+    anonymised_at: null,
     created_at: "2026-11-20T09:00:00Z",
     updated_at: "2026-11-22T15:30:00Z",
     personal_statement: "I work on wind farms.",
     history: [
-      { from_status: null, to_status: "draft", at: "2026-11-20T09:00:00Z", by: "learner", reason: null },
-      { from_status: "draft", to_status: "submitted", at: "2026-11-20T10:00:00Z", by: "learner", reason: null },
+      { from_status: null, to_status: "draft", at: "2026-11-20T09:00:00Z", by: "learner", by_id: null, reason: null },
+      {
+        from_status: "draft",
+        to_status: "submitted",
+        at: "2026-11-20T10:00:00Z",
+        by: "learner",
+        by_id: null,
+        reason: null,
+      },
       {
         from_status: "submitted",
         to_status: "under_review",
         at: "2026-11-22T15:30:00Z",
         by: "provider_staff",
+        by_id: null,
         reason: "Looks promising",
       },
     ],
     allowed_transitions: ["withdrawn"],
+    applicant: null,
     ...overrides,
   };
 }
