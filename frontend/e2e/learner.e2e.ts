@@ -176,7 +176,9 @@ describe.each(["desktop", "phone"] as const)("the learner's pages on a %s", (vie
       await page.getByRole("button", { name: "Withdraw application" }).click();
       await page.getByRole("button", { name: "Yes, withdraw my application" }).click();
       await page.getByText("Your application has been withdrawn.").waitFor();
-      await page.goto("/account/applications");
+      // Within the app: tokens live in memory, so loading a page afresh would sign the learner out.
+      await page.getByRole("link", { name: "All your applications" }).click();
+      await page.waitForURL(/\/account\/applications$/);
       expect(await page.locator(".card").first().textContent()).toContain("Withdrawn");
     },
   );
