@@ -12,7 +12,7 @@ from servicekit.testing.tokens import TokenFactory
 from tests.catalogue_world import CatalogueWorld
 from tests.partnerships import Partnerships
 from tests.people import Learner, staff
-from tests.test_applications import apply
+from tests.test_applications import apply, move
 
 # Northern Broadband's rule, as in partnerships' demo data.
 RULE = {
@@ -313,6 +313,21 @@ class TestDecide:
         )
         assert withdrawn.json()["status"] == "withdrawn"
         await award(client, decider, other["id"], status=409)
+        assert await partnerships.reservations(scheme["id"]) == []
+
+    async def test_no_award_once_the_course_application_has_ended(
+        self,
+        client: AsyncClient,
+        world: CatalogueWorld,
+        partnerships: Partnerships,
+        tokens: TokenFactory,
+    ):
+        learner, application, scheme, bursary = await eligible_bursary(
+            client, world, partnerships, tokens
+        )
+        await move(client, learner.headers, application["id"], "withdrawn")
+        refused = await award(client, staff(tokens, world.provider_id), bursary["id"], status=409)
+        assert "withdrawn" in refused["detail"]
         assert await partnerships.reservations(scheme["id"]) == []
 
     async def test_a_full_scheme_refuses_the_award_and_holds_nothing(

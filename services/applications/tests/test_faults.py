@@ -412,6 +412,49 @@ class TestPartnershipsAtAward:
         seen = await matches_ledger(client, partnerships, learner, bursary["id"], scheme["id"])
         assert (seen["status"], seen["award_state"]) == ("eligible", "released")
 
+    async def test_the_service_settles_abandoned_awards_by_itself(
+        self,
+        client: AsyncClient,
+        world: CatalogueWorld,
+        database_url: str,
+        tokens: TokenFactory,
+        catalogue: ServiceProcess,
+        partnerships: Partnerships,
+    ):
+        """The background sweep (every `recover_interval_seconds`) releases a hold left by an
+        award whose confirmation never got through, once partnerships is back."""
+        learner, application, scheme, bursary = await eligible_bursary(
+            client, world, partnerships, tokens
+        )
+        decider = staff(tokens, world.provider_id)
+        partnerships.proxy.after("POST", r"/reservations$", partnerships.stop)
+        try:
+            response = await client.post(
+                f"/v1/bursary-applications/{bursary['id']}/award", headers=decider
+            )
+            unavailable(response, "partnerships")
+        finally:
+            partnerships.start()
+        settings = settings_for(
+            database_url,
+            tokens,
+            catalogue_url=catalogue.url,
+            partnerships_url=partnerships.url,
+            recover_interval_seconds=0.2,
+            award_stale_seconds=0,
+        )
+        async with running_app(settings, tokens) as sweeping:
+            for _ in range(100):
+                seen = await sweeping.get(
+                    f"/v1/bursary-applications/{bursary['id']}", headers=learner.headers
+                )
+                if seen.json()["award_state"] == "released":
+                    break
+                await asyncio.sleep(0.1)
+        assert seen.json()["award_state"] == "released"
+        assert [r["status"] for r in await partnerships.reservations(scheme["id"])] == ["released"]
+        await matches_ledger(client, partnerships, learner, bursary["id"], scheme["id"])
+
     async def test_a_lost_confirmation_answer_is_recorded_as_the_award(
         self,
         client: AsyncClient,

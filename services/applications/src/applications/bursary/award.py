@@ -53,6 +53,7 @@ from sqlalchemy import or_, select, update
 from sqlmodel import col
 
 from applications.access import staff_providers
+from applications.application.machine import ENDED
 from applications.config import Settings
 from applications.dependencies import (
     Partnerships,
@@ -61,7 +62,7 @@ from applications.dependencies import (
     within,
 )
 from applications.errors import AwardRefused
-from applications.models import BursaryApplication
+from applications.models import Application, BursaryApplication
 from applications.vocab import AwardState, BursaryStatus
 from servicekit.auth import Principal
 from servicekit.db import Database, utcnow
@@ -169,6 +170,13 @@ class Awarder:
                 return bursary
             if bursary.status != BursaryStatus.eligible:
                 raise Conflict(f"A bursary application that is {bursary.status} cannot be awarded.")
+            async with self.database.sessionmaker() as session:
+                course_application = await session.get(Application, bursary.application_id)
+            if course_application is None or course_application.status in ENDED:
+                ended = course_application.status if course_application else "gone"
+                raise Conflict(
+                    f"The course application this bursary is for is {ended}: no award for it."
+                )
             now = utcnow()
             async with self.database.sessionmaker() as session:
                 result = await session.execute(
