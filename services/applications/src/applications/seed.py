@@ -68,8 +68,9 @@ class SeedReport:
 
 
 def _answers(url: str) -> bool:
+    """Ready to serve (migrated, and for the catalogue its search index built), not merely up."""
     try:
-        return httpx.get(f"{url}/healthz", timeout=1.0).status_code == 200
+        return httpx.get(f"{url}/readyz", timeout=1.0).status_code == 200
     except httpx.HTTPError:
         return False
 
