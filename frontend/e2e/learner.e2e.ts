@@ -179,7 +179,8 @@ describe.each(["desktop", "phone"] as const)("the learner's pages on a %s", (vie
       // Within the app: tokens live in memory, so loading a page afresh would sign the learner out.
       await page.getByRole("link", { name: "All your applications" }).click();
       await page.waitForURL(/\/account\/applications$/);
-      expect(await page.locator(".card").first().textContent()).toContain("Withdrawn");
+      // The list may show the cached "Sent" until its refetch (started by the withdrawal) lands.
+      await expect.poll(() => page.locator(".card").first().textContent()).toContain("Withdrawn");
     },
   );
 });
